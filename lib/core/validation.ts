@@ -1,0 +1,142 @@
+/**
+ * Synth-time input validation. Every error names the field, the bad value and the fix,
+ * so a wrong prop is caught before Terraform runs and the message says what to change.
+ */
+
+/** Thrown for bad construct props or topology input; `field` is the offending prop path. */
+export class ConfigError extends Error {
+  constructor(
+    public readonly field: string,
+    public readonly value: unknown,
+    public readonly fix: string,
+  ) {
+    super(`${field}: invalid value ${describe(value)}. ${fix}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Renders a value for an error message; JSON so that strings show their quotes and whitespace. */
+export function describe(value: unknown): string {
+  if (value === undefined) return "undefined";
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function fail(field: string, value: unknown, fix: string): never {
+  throw new ConfigError(field, value, fix);
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** RFC 1123 label: what Kubernetes requires of namespace, Service and pod names. */
+export function checkDnsLabel(field: string, value: string, maxLength = 63): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > maxLength || !DNS_LABEL.test(value)) {
+    fail(
+      field,
+      value,
+      `Use an RFC 1123 label: 1-${maxLength} characters, lower-case letters, digits and '-', starting and ending with a letter or digit.`,
+    );
+  }
+  return value;
+}
+
+/** RFC 1123 subdomain: dot-separated labels, at most 253 characters (e.g. a cluster domain). */
+export function checkDnsSubdomain(field: string, value: string): string {
+  const ok =
+    typeof value === "string" &&
+    value.length > 0 &&
+    value.length <= 253 &&
+    value.split(".").every((label) => label.length <= 63 && DNS_LABEL.test(label));
+  if (!ok) {
+    fail(field, value, "Use an RFC 1123 subdomain: dot-separated labels of lower-case letters, digits and '-', at most 253 characters.");
+  }
+  return value;
+}
+
+export function checkInteger(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    fail(field, value, `Use a whole number ${range}.`);
+  }
+  return value;
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** Parses a Kubernetes memory quantity ("8Gi", "512Mi", "2G") into bytes. */
+export function parseMemoryBytes(field: string, value: string): number {
+  const match = typeof value === "string" ? /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(value) : null;
+  const bytes = match ? Number(match[1]) * MEMORY_UNITS[match[2] ?? ""] : NaN;
+  if (!match || !(bytes > 0)) {
+    fail(field, value, "Use a positive Kubernetes memory quantity such as \"8Gi\", \"512Mi\" or \"4G\".");
+  }
+  return Math.floor(bytes);
+}
+
+/** Parses a Kubernetes CPU quantity ("2", "1.5", "500m") into millicores. */
+export function parseCpuMillis(field: string, value: string): number {
+  const match = typeof value === "string" ? /^(\d+(?:\.\d+)?)(m)?$/.exec(value) : null;
+  const millis = match ? (match[2] ? Number(match[1]) : Number(match[1]) * 1000) : NaN;
+  if (!match || !(millis >= 1) || !Number.isInteger(millis)) {
+    fail(field, value, "Use a positive Kubernetes CPU quantity such as \"2\", \"1.5\" or \"500m\" (at least 1m).");
+  }
+  return millis;
+}
+
+/** An IPv4 CIDR block as numbers, for overlap checks. */
+export interface Ipv4Cidr {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export function parseIpv4Cidr(field: string, value: string): Ipv4Cidr {
+  const match = typeof value === "string" ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value) : null;
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const prefix = match ? Number(match[5]) : -1;
+  if (!match || octets.some((o) => o > 255) || prefix > 32) {
+    fail(field, value, "Use an IPv4 CIDR block such as \"10.10.0.0/16\".");
+  }
+  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const size = 2 ** (32 - prefix);
+  if (address % size !== 0) {
+    fail(field, value, `The address has bits set past the /${prefix} prefix; use the network address of the block.`);
+  }
+  return { text: value, start: address, end: address + size - 1 };
+}
+
+export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+/**
+ * Fails on the first pair of overlapping CIDR blocks. Each entry is [field, cidr text];
+ * the message names both fields so the user knows which of the two to move.
+ */
+export function checkDisjointCidrs(entries: ReadonlyArray<readonly [string, string]>): void {
+  const parsed = entries.map(([field, text]) => ({ field, cidr: parseIpv4Cidr(field, text) }));
+  for (let i = 0; i < parsed.length; i++) {
+    for (let j = i + 1; j < parsed.length; j++) {
+      if (cidrsOverlap(parsed[i].cidr, parsed[j].cidr)) {
+        fail(
+          parsed[j].field,
+          parsed[j].cidr.text,
+          `It overlaps ${parsed[i].field} (${parsed[i].cidr.text}); choose disjoint ranges.`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./core/validation";
+export * from "./core/naming";

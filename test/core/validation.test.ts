@@ -1,0 +1,99 @@
+import {
+  ConfigError,
+  checkDisjointCidrs,
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkInteger,
+  parseCpuMillis,
+  parseIpv4Cidr,
+  parseMemoryBytes,
+} from "../../lib/core/validation";
+import { joinAddresses, nodeCertificateDnsNames, podFqdn, statefulSetName } from "../../lib/core/naming";
+
+describe("validation helpers", () => {
+  test("DNS labels", () => {
+    expect(checkDnsLabel("namespace", "cockroachdb")).toBe("cockroachdb");
+    expect(() => checkDnsLabel("namespace", "Cockroach_DB")).toThrow(
+      'namespace: invalid value "Cockroach_DB". Use an RFC 1123 label',
+    );
+    expect(() => checkDnsLabel("namespace", "-a")).toThrow(ConfigError);
+    expect(() => checkDnsLabel("namespace", "a".repeat(64))).toThrow("1-63 characters");
+  });
+
+  test("DNS subdomains", () => {
+    expect(checkDnsSubdomain("clusterDomain", "cluster.local")).toBe("cluster.local");
+    expect(() => checkDnsSubdomain("clusterDomain", "cluster..local")).toThrow("clusterDomain: invalid value \"cluster..local\"");
+  });
+
+  test("integers", () => {
+    expect(checkInteger("replicas", 3, 1)).toBe(3);
+    expect(() => checkInteger("replicas", 0, 1)).toThrow("replicas: invalid value 0. Use a whole number >= 1.");
+    expect(() => checkInteger("port", 2.5, 1, 65535)).toThrow("between 1 and 65535");
+  });
+
+  test("memory quantities", () => {
+    expect(parseMemoryBytes("memory", "8Gi")).toBe(8 * 2 ** 30);
+    expect(parseMemoryBytes("memory", "4G")).toBe(4e9);
+    expect(parseMemoryBytes("memory", "1.5Gi")).toBe(1.5 * 2 ** 30);
+    for (const bad of ["8 GB", "-1Gi", "0", "Gi", "8gi"]) {
+      expect(() => parseMemoryBytes("memory", bad)).toThrow(`memory: invalid value ${JSON.stringify(bad)}. Use a positive Kubernetes memory quantity`);
+    }
+  });
+
+  test("CPU quantities", () => {
+    expect(parseCpuMillis("cpu", "2")).toBe(2000);
+    expect(parseCpuMillis("cpu", "500m")).toBe(500);
+    expect(parseCpuMillis("cpu", "1.5")).toBe(1500);
+    for (const bad of ["two", "0", "0.5m", "-1"]) {
+      expect(() => parseCpuMillis("cpu", bad)).toThrow(`cpu: invalid value ${JSON.stringify(bad)}. Use a positive Kubernetes CPU quantity`);
+    }
+  });
+
+  test("CIDRs", () => {
+    expect(parseIpv4Cidr("vpcCidr", "10.10.0.0/16")).toEqual({ text: "10.10.0.0/16", start: 0x0a0a0000, end: 0x0a0affff });
+    expect(() => parseIpv4Cidr("vpcCidr", "10.10.0.1/16")).toThrow("bits set past the /16 prefix");
+    expect(() => parseIpv4Cidr("vpcCidr", "10.300.0.0/16")).toThrow('vpcCidr: invalid value "10.300.0.0/16"');
+    expect(() =>
+      checkDisjointCidrs([
+        ["nodeCidr", "10.0.0.0/16"],
+        ["serviceCidr", "10.0.128.0/20"],
+      ]),
+    ).toThrow('serviceCidr: invalid value "10.0.128.0/20". It overlaps nodeCidr (10.0.0.0/16); choose disjoint ranges.');
+    expect(() =>
+      checkDisjointCidrs([
+        ["nodeCidr", "10.0.0.0/16"],
+        ["serviceCidr", "10.1.0.0/16"],
+      ]),
+    ).not.toThrow();
+  });
+});
+
+describe("naming contract", () => {
+  test("names derive from prefix, site, namespace and domain", () => {
+    expect(statefulSetName("crdb", "aws")).toBe("crdb-aws");
+    expect(() => statefulSetName("crdb", "AWS")).toThrow("statefulSetName: invalid value \"crdb-AWS\"");
+    expect(podFqdn("crdb-aws-0", "cockroachdb", "cluster.local")).toBe("crdb-aws-0.cockroachdb.svc.cluster.local");
+    expect(
+      joinAddresses(
+        [
+          { siteName: "aws", statefulSetName: "crdb-aws", replicas: 5 },
+          { siteName: "gcp", statefulSetName: "crdb-gcp", replicas: 1 },
+        ],
+        "db",
+        "cluster.local",
+      ),
+    ).toEqual([
+      "crdb-aws-0.db.svc.cluster.local:26257",
+      "crdb-aws-1.db.svc.cluster.local:26257",
+      "crdb-aws-2.db.svc.cluster.local:26257",
+      "crdb-gcp-0.db.svc.cluster.local:26257",
+    ]);
+    expect(nodeCertificateDnsNames("db", "cluster.local", ["crdb-public"])).toEqual([
+      "localhost",
+      "*.db",
+      "*.db.svc",
+      "*.db.svc.cluster.local",
+      "crdb-public",
+    ]);
+  });
+});
