@@ -1,2 +1,5 @@
 export * from "./core/validation";
 export * from "./core/naming";
+export * from "./core/dependencies";
+export * from "./database";
+export * from "./skupper";

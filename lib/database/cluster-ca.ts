@@ -1,0 +1,54 @@
+import { Construct } from "constructs";
+import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
+import { checkInteger } from "../core/validation";
+
+export interface ClusterCaProps {
+  readonly provider: TlsProvider;
+  /** @default "Cockroach CA" (what `cockroach cert create-ca` uses) */
+  readonly commonName?: string;
+  /** @default "Cockroach" */
+  readonly organization?: string;
+  /** @default 87600 (10 years) */
+  readonly validityHours?: number;
+}
+
+/** RSA 2048: what `cockroach cert` produces and every client library accepts. */
+export const CERT_KEY = { algorithm: "RSA", rsaBits: 2048 } as const;
+
+/**
+ * The one certificate authority of the whole database: every node in every cluster must
+ * trust the same CA. Its private key (and every key signed here) lives in Terraform state,
+ * so the stack holding it needs an encrypted, access-controlled backend.
+ *
+ * The CA is not renewed early: a new CA key would split the cluster until every node and
+ * client trusts it, so rotation is a deliberate operation, not a side effect of a plan.
+ */
+export class ClusterCa extends Construct {
+  readonly privateKey: PrivateKey;
+  readonly certificate: SelfSignedCert;
+  readonly validityHours: number;
+
+  constructor(scope: Construct, id: string, props: ClusterCaProps) {
+    super(scope, id);
+    this.validityHours = checkInteger("validityHours", props.validityHours ?? 87600, 24);
+    this.privateKey = new PrivateKey(this, "key", { provider: props.provider, ...CERT_KEY });
+    this.certificate = new SelfSignedCert(this, "cert", {
+      provider: props.provider,
+      privateKeyPem: this.privateKey.privateKeyPem,
+      isCaCertificate: true,
+      subject: [{ commonName: props.commonName ?? "Cockroach CA", organization: props.organization ?? "Cockroach" }],
+      // The same usages `cockroach cert create-ca` sets.
+      allowedUses: ["cert_signing", "content_commitment", "digital_signature", "key_encipherment"],
+      validityPeriodHours: this.validityHours,
+      earlyRenewalHours: 0,
+      setSubjectKeyId: true,
+    });
+  }
+
+  /** The CA certificate: `ca.crt` on every node and client. */
+  get certPem(): string {
+    return this.certificate.certPem;
+  }
+}

@@ -1,0 +1,117 @@
+import { Construct } from "constructs";
+import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import {
+  COCKROACH_GRPC_PORT,
+  DEFAULT_CLUSTER_DOMAIN,
+  DEFAULT_NAMESPACE,
+  DatabaseSiteNames,
+  joinAddresses,
+  podFqdn,
+  podName,
+} from "../core/naming";
+import { checkDnsLabel, checkDnsSubdomain, checkInteger } from "../core/validation";
+import {
+  COCKROACH_IMAGE,
+  ROOT_CLIENT_CERTS_SECRET,
+  certsVolumeMounts,
+  certsVolumes,
+  checkPinnedImage,
+  containerSecurityContext,
+  labels,
+  podSecurityContext,
+} from "./common";
+import { initScript } from "./scripts";
+import { REGION_FAILURE_REPLICAS, checkSites, checkSurvivesRegionLoss } from "./sites";
+
+export type SurvivalGoal = "region" | "zone";
+
+export interface CockroachClusterInitProps {
+  /** The cluster of the FIRST site in `sites`: the Job inits that site's pod 0. */
+  readonly provider: KubernetesProvider;
+  /** Every database site, in the same order as given to every CockroachStatefulSet. */
+  readonly sites: readonly DatabaseSiteNames[];
+  /**
+   * "region": 5 replicas per range, so that losing any one site (a cloud region) keeps a
+   * majority; needs 3+ sites, and surviving a whole cloud needs each site in its own cloud.
+   * "zone": CockroachDB's default of 3 replicas.
+   * @default "region"
+   */
+  readonly survivalGoal?: SurvivalGoal;
+  /** @default DEFAULT_NAMESPACE */
+  readonly namespace?: string;
+  /** @default DEFAULT_CLUSTER_DOMAIN */
+  readonly clusterDomain?: string;
+  /** @default COCKROACH_IMAGE */
+  readonly image?: string;
+  /** Secret with `ca.crt`, `client.root.crt`, `client.root.key`. @default ROOT_CLIENT_CERTS_SECRET */
+  readonly clientCertsSecretName?: string;
+  /** How long the deploy waits for every node to join. @default 30 */
+  readonly timeoutMinutes?: number;
+  /** @default "cockroachdb-init" */
+  readonly jobName?: string;
+}
+
+/**
+ * The single `cockroach init` of the multi-cluster database, as a Job that Terraform waits
+ * for. Create exactly one per database (two inits would mean two databases). After init it
+ * waits until every node of every site has joined and applies the survival setting.
+ */
+export class CockroachClusterInit extends Construct {
+  readonly job: JobV1;
+  /** Replicas per range after the Job ran. */
+  readonly replicationFactor: number;
+
+  constructor(scope: Construct, id: string, props: CockroachClusterInitProps) {
+    super(scope, id);
+    checkSites(props.sites);
+    const goal = props.survivalGoal ?? "region";
+    if (goal === "region") checkSurvivesRegionLoss(props.sites);
+    const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
+    const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE);
+    const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 30, 5);
+    const name = checkDnsLabel("jobName", props.jobName ?? "cockroachdb-init");
+
+    this.replicationFactor = goal === "region" ? REGION_FAILURE_REPLICAS : 3;
+    const first = props.sites[0];
+    const script = initScript({
+      initHost: `${podFqdn(podName(first.statefulSetName, 0), namespace, domain)}:${COCKROACH_GRPC_PORT}`,
+      probeHosts: joinAddresses(props.sites, namespace, domain),
+      expectedNodes: props.sites.reduce((sum, s) => sum + s.replicas, 0),
+      statements: goal === "region" ? [`ALTER RANGE default CONFIGURE ZONE USING num_replicas = ${REGION_FAILURE_REPLICAS}`] : [],
+    });
+
+    this.job = new JobV1(this, "job", {
+      provider: props.provider,
+      metadata: { name, namespace, labels: labels(name, "init") },
+      waitForCompletion: true,
+      timeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` },
+      spec: {
+        backoffLimit: 3,
+        activeDeadlineSeconds: timeoutMinutes * 60,
+        template: {
+          metadata: { labels: labels(name, "init") },
+          spec: {
+            restartPolicy: "OnFailure",
+            enableServiceLinks: false,
+            automountServiceAccountToken: false,
+            securityContext: podSecurityContext,
+            container: [
+              {
+                name: "init",
+                image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["/bin/bash", "-c", script],
+                securityContext: containerSecurityContext,
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                volumeMount: certsVolumeMounts,
+              },
+            ],
+            volume: certsVolumes(props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET),
+          },
+        },
+      },
+    });
+  }
+}

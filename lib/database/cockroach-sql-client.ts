@@ -1,0 +1,82 @@
+import { Construct } from "constructs";
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
+import { checkDnsLabel } from "../core/validation";
+import {
+  CERTS_DIR,
+  COCKROACH_IMAGE,
+  DEFAULT_PUBLIC_SERVICE,
+  ROOT_CLIENT_CERTS_SECRET,
+  certsVolumeMounts,
+  certsVolumes,
+  checkPinnedImage,
+  containerSecurityContext,
+  labels,
+  podSecurityContext,
+} from "./common";
+
+export interface CockroachSqlClientProps {
+  readonly provider: KubernetesProvider;
+  /** @default DEFAULT_NAMESPACE */
+  readonly namespace?: string;
+  /** @default COCKROACH_IMAGE */
+  readonly image?: string;
+  /** Secret with `ca.crt`, `client.root.crt`, `client.root.key`. @default ROOT_CLIENT_CERTS_SECRET */
+  readonly clientCertsSecretName?: string;
+  /** The Service the client connects to. @default DEFAULT_PUBLIC_SERVICE */
+  readonly publicServiceName?: string;
+  /** @default "cockroachdb-client" */
+  readonly name?: string;
+}
+
+/**
+ * An idle pod with the root client certificate, for
+ * `kubectl exec -it deploy/cockroachdb-client -- cockroach sql`: host and certs come
+ * from COCKROACH_HOST / COCKROACH_CERTS_DIR, so no flags are needed.
+ */
+export class CockroachSqlClient extends Construct {
+  readonly deployment: DeploymentV1;
+
+  constructor(scope: Construct, id: string, props: CockroachSqlClientProps) {
+    super(scope, id);
+    const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const name = checkDnsLabel("name", props.name ?? "cockroachdb-client");
+    const host = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
+    const podLabels = labels(name, "client");
+    this.deployment = new DeploymentV1(this, "deployment", {
+      provider: props.provider,
+      metadata: { name, namespace, labels: podLabels },
+      spec: {
+        replicas: "1",
+        selector: { matchLabels: podLabels },
+        template: {
+          metadata: { labels: podLabels },
+          spec: {
+            enableServiceLinks: false,
+            automountServiceAccountToken: false,
+            securityContext: podSecurityContext,
+            container: [
+              {
+                name: "client",
+                image: checkPinnedImage("image", props.image ?? COCKROACH_IMAGE),
+                imagePullPolicy: "IfNotPresent",
+                command: ["sleep", "infinity"],
+                env: [
+                  { name: "COCKROACH_HOST", value: `${host}:${COCKROACH_GRPC_PORT}` },
+                  { name: "COCKROACH_CERTS_DIR", value: CERTS_DIR },
+                  // The SQL shell keeps its history in $HOME; the root filesystem is read-only.
+                  { name: "HOME", value: "/tmp" },
+                ],
+                securityContext: containerSecurityContext,
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+                volumeMount: certsVolumeMounts,
+              },
+            ],
+            volume: certsVolumes(props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET),
+          },
+        },
+      },
+    });
+  }
+}

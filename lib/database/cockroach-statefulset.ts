@@ -1,0 +1,328 @@
+import { Construct } from "constructs";
+import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
+import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
+import {
+  COCKROACH_GRPC_PORT,
+  COCKROACH_HTTP_PORT,
+  DEFAULT_CLUSTER_DOMAIN,
+  DEFAULT_NAMESPACE,
+  DatabaseSiteNames,
+  joinAddresses,
+  podNames,
+} from "../core/naming";
+import { checkDnsLabel, checkDnsSubdomain, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
+import {
+  COCKROACH_IMAGE,
+  DATA_DIR,
+  DEFAULT_PUBLIC_SERVICE,
+  NODE_CERTS_SECRET,
+  certsVolumeMounts,
+  certsVolumes,
+  checkPinnedImage,
+  containerSecurityContext,
+  labels,
+  podSecurityContext,
+  selectorLabels,
+} from "./common";
+import { startScript, zoneLookupScript } from "./scripts";
+import { checkNameFree, checkSites } from "./sites";
+
+export interface CockroachLocality {
+  /** First tier, e.g. "aws": replicas spread over clouds first, so losing one cloud is survivable. */
+  readonly cloud: string;
+  /** Second tier, e.g. "us-west-2". */
+  readonly region: string;
+  /**
+   * Add a third tier `zone=<the node's topology.kubernetes.io/zone label>`, read by an init
+   * container from the Kubernetes API (a ClusterRole that may only `get` nodes). Managed
+   * clusters label their nodes; for clusters that do not, turn this off on EVERY site, as
+   * every node must have the same locality keys in the same order.
+   * @default true
+   */
+  readonly zoneFromNodeLabel?: boolean;
+}
+
+export interface CockroachStatefulSetProps {
+  readonly provider: KubernetesProvider;
+  /** This site; must appear in `sites`. */
+  readonly siteName: string;
+  /** Every database site of the cluster, this one included, in the same order on every site. */
+  readonly sites: readonly DatabaseSiteNames[];
+  readonly locality: CockroachLocality;
+  /** @default DEFAULT_NAMESPACE */
+  readonly namespace?: string;
+  /** @default DEFAULT_CLUSTER_DOMAIN */
+  readonly clusterDomain?: string;
+  /** @default COCKROACH_IMAGE */
+  readonly image?: string;
+  /** CPU request and limit per pod. @default "4" */
+  readonly cpu?: string;
+  /** Memory request and limit per pod (CockroachDB advises 4 GiB per vCPU). @default "16Gi" */
+  readonly memory?: string;
+  /** @default "100Gi" */
+  readonly storageSize?: string;
+  /** @default the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** Secret with `ca.crt`, `node.crt`, `node.key`. @default NODE_CERTS_SECRET */
+  readonly nodeCertsSecretName?: string;
+  /** @default DEFAULT_PUBLIC_SERVICE */
+  readonly publicServiceName?: string;
+}
+
+const LOCALITY_VALUE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const ZONE_LABEL = "topology.kubernetes.io/zone";
+const MIB = 2 ** 20;
+const ZONE_DIR = "/cockroach/locality";
+const ZONE_FILE = `${ZONE_DIR}/zone`;
+const API_CREDENTIALS_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/**
+ * One site's CockroachDB nodes: the StatefulSet, its governing headless Service, a public
+ * Service, one ClusterIP Service per pod (the `<pod>.<namespace>.svc.<domain>` name every
+ * cluster dials; other clusters get the same name from Skupper Listeners), a join-list
+ * ConfigMap, a PodDisruptionBudget, a ServiceAccount and, for the zone tier, a ClusterRole
+ * that may read nodes.
+ *
+ * Terraform does not wait for the rollout: pods only become Ready after the one-time
+ * `cockroach init` (CockroachClusterInit), which runs in a later stage.
+ */
+export class CockroachStatefulSet extends Construct {
+  readonly name: string;
+  readonly podNames: string[];
+  readonly statefulSet: StatefulSetV1;
+  readonly headlessService: ServiceV1;
+  readonly publicService: ServiceV1;
+  readonly podServices: ServiceV1[];
+  readonly joinConfigMap: ConfigMapV1;
+  readonly podDisruptionBudget: PodDisruptionBudgetV1;
+  readonly serviceAccount: ServiceAccountV1;
+  /** Lets the zone lookup read node labels; undefined without the zone tier. */
+  readonly nodeReaderRole?: ClusterRoleV1;
+
+  constructor(scope: Construct, id: string, props: CockroachStatefulSetProps) {
+    super(scope, id);
+    checkSites(props.sites);
+    const site = props.sites.find((s) => s.siteName === props.siteName);
+    if (!site) fail("siteName", props.siteName, `Use one of the sites listed in sites: ${props.sites.map((s) => s.siteName).join(", ")}.`);
+    const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
+    const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE);
+    const publicName = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
+    checkNameFree("publicServiceName", publicName, props.sites);
+    for (const tier of ["cloud", "region"] as const) {
+      if (!LOCALITY_VALUE.test(props.locality[tier] ?? "")) {
+        fail(`locality.${tier}`, props.locality[tier], "Use letters, digits, '.', '_' or '-' (no ',' or '='), e.g. \"aws\" or \"us-west-2\".");
+      }
+    }
+    const cpu = props.cpu ?? "4";
+    const cpuMillis = parseCpuMillis("cpu", cpu);
+    const memory = props.memory ?? "16Gi";
+    const memoryBytes = parseMemoryBytes("memory", memory);
+    if (memoryBytes < 2 * 2 ** 30) fail("memory", memory, "Give each node at least \"2Gi\" (CockroachDB advises 4 GiB per vCPU).");
+    const storageSize = props.storageSize ?? "100Gi";
+    parseMemoryBytes("storageSize", storageSize);
+    const zone = props.locality.zoneFromNodeLabel ?? true;
+
+    this.name = site.statefulSetName;
+    this.podNames = podNames(this.name, site.replicas);
+    const selector = selectorLabels(this.name);
+    const meta = (name: string) => ({ name, namespace, labels: labels(this.name, "database") });
+    const provider = props.provider;
+    const ports = [
+      { name: "grpc", port: COCKROACH_GRPC_PORT, targetPort: String(COCKROACH_GRPC_PORT) },
+      { name: "http", port: COCKROACH_HTTP_PORT, targetPort: String(COCKROACH_HTTP_PORT) },
+    ];
+
+    this.joinConfigMap = new ConfigMapV1(this, "join", {
+      provider,
+      metadata: meta(`${this.name}-join`),
+      data: { join: joinAddresses(props.sites, namespace, domain).join(",") },
+    });
+
+    this.headlessService = new ServiceV1(this, "headless", {
+      provider,
+      metadata: meta(this.name),
+      spec: { clusterIp: "None", publishNotReadyAddresses: true, selector, port: ports },
+    });
+
+    this.publicService = new ServiceV1(this, "public", {
+      provider,
+      metadata: meta(publicName),
+      spec: { type: "ClusterIP", selector, port: ports },
+    });
+
+    // Not-ready addresses are published because a node is not Ready until it has joined,
+    // and joining needs these very names.
+    this.podServices = this.podNames.map(
+      (pod) =>
+        new ServiceV1(this, `pod-${pod}`, {
+          provider,
+          metadata: meta(pod),
+          spec: {
+            type: "ClusterIP",
+            publishNotReadyAddresses: true,
+            selector: { "statefulset.kubernetes.io/pod-name": pod },
+            port: [ports[0]],
+          },
+        }),
+    );
+
+    this.podDisruptionBudget = new PodDisruptionBudgetV1(this, "pdb", {
+      provider,
+      metadata: meta(this.name),
+      spec: { maxUnavailable: "1", selector: { matchLabels: selector } },
+    });
+
+    this.serviceAccount = new ServiceAccountV1(this, "service-account", {
+      provider,
+      metadata: meta(this.name),
+      automountServiceAccountToken: false,
+    });
+    if (zone) {
+      // Cluster-scoped names are shared by every namespace, hence the namespace in the name.
+      const roleName = `${namespace}-${this.name}-read-nodes`;
+      this.nodeReaderRole = new ClusterRoleV1(this, "node-reader", {
+        provider,
+        metadata: { name: roleName, labels: labels(this.name, "database") },
+        rule: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
+      });
+      new ClusterRoleBindingV1(this, "node-reader-binding", {
+        provider,
+        metadata: { name: roleName, labels: labels(this.name, "database") },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: this.nodeReaderRole.metadata.name },
+        subject: [{ kind: "ServiceAccount", name: this.serviceAccount.metadata.name, namespace }],
+      });
+    }
+
+    const quarterMiB = Math.floor(memoryBytes / 4 / MIB);
+    const env = [
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      { name: "COCKROACH_JOIN", valueFrom: { configMapKeyRef: { name: this.joinConfigMap.metadata.name, key: "join" } } },
+      // The Go runtime would otherwise size itself to the node's CPUs, not the limit.
+      { name: "GOMAXPROCS", value: String(Math.max(1, Math.ceil(cpuMillis / 1000))) },
+    ];
+    // Only the init container gets API credentials; the database container never does.
+    const zoneLookup = {
+      name: "zone-lookup",
+      image,
+      imagePullPolicy: "IfNotPresent",
+      command: ["/bin/bash", "-c", zoneLookupScript({ serviceAccountDir: API_CREDENTIALS_DIR, zoneFile: ZONE_FILE })],
+      env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+      securityContext: containerSecurityContext,
+      resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
+      volumeMount: [
+        { name: "locality", mountPath: ZONE_DIR },
+        { name: "kube-api", mountPath: API_CREDENTIALS_DIR, readOnly: true },
+      ],
+    };
+    const zoneVolumes = [
+      { name: "locality", emptyDir: {} },
+      {
+        name: "kube-api",
+        projected: [
+          {
+            sources: [
+              { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+              { configMap: [{ name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] }] },
+            ],
+          },
+        ],
+      },
+    ];
+    const resources = { cpu, memory };
+
+    this.statefulSet = new StatefulSetV1(this, "statefulset", {
+      provider,
+      metadata: meta(this.name),
+      waitForRollout: false,
+      spec: {
+        serviceName: this.headlessService.metadata.name,
+        replicas: String(site.replicas),
+        podManagementPolicy: "Parallel",
+        updateStrategy: [{ type: "RollingUpdate" }],
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: labels(this.name, "database") },
+          spec: {
+            // Service links would inject an env var per Service (dozens with per-pod
+            // Services) and a Service named "cockroach" would set COCKROACH_PORT.
+            enableServiceLinks: false,
+            serviceAccountName: this.serviceAccount.metadata.name,
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: 300,
+            securityContext: podSecurityContext,
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: [{ matchLabels: selector }] },
+                  },
+                ],
+              },
+            },
+            topologySpreadConstraint: [
+              { maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: selector }] },
+            ],
+            initContainer: zone ? [zoneLookup] : undefined,
+            container: [
+              {
+                name: "cockroachdb",
+                image,
+                imagePullPolicy: "IfNotPresent",
+                command: [
+                  "/bin/bash",
+                  "-c",
+                  startScript({
+                    namespace,
+                    clusterDomain: domain,
+                    locality: `cloud=${props.locality.cloud},region=${props.locality.region}`,
+                    zoneFile: zone ? ZONE_FILE : undefined,
+                    cacheMiB: quarterMiB,
+                    maxSqlMemoryMiB: quarterMiB,
+                  }),
+                ],
+                env,
+                port: [
+                  { name: "grpc", containerPort: COCKROACH_GRPC_PORT },
+                  { name: "http", containerPort: COCKROACH_HTTP_PORT },
+                ],
+                // No liveness probe: restarting a slow but healthy node hurts more than it helps.
+                readinessProbe: {
+                  httpGet: { path: "/health?ready=1", port: "http", scheme: "HTTPS" },
+                  initialDelaySeconds: 10,
+                  periodSeconds: 5,
+                  failureThreshold: 2,
+                },
+                resources: { requests: resources, limits: resources },
+                securityContext: containerSecurityContext,
+                volumeMount: [
+                  { name: "datadir", mountPath: DATA_DIR },
+                  ...certsVolumeMounts,
+                  ...(zone ? [{ name: "locality", mountPath: ZONE_DIR, readOnly: true }] : []),
+                ],
+              },
+            ],
+            volume: [...certsVolumes(props.nodeCertsSecretName ?? NODE_CERTS_SECRET), ...(zone ? zoneVolumes : [])],
+          },
+        },
+        volumeClaimTemplate: [
+          {
+            metadata: { name: "datadir", labels: selector },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              storageClassName: props.storageClassName,
+              resources: { requests: { storage: storageSize } },
+            },
+          },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Facts shared by the database constructs: the pinned image, where certificates are mounted,
+ * the names of the certificate Secrets, and the pod hardening every CockroachDB pod gets.
+ */
+import { fail } from "../core/validation";
+
+/** Pinned CockroachDB release; a floating tag could upgrade one site under a running cluster. */
+export const COCKROACH_IMAGE = "cockroachdb/cockroach:v26.2.7";
+
+/** Secret (in every cluster) holding `ca.crt`, `node.crt`, `node.key`. */
+export const NODE_CERTS_SECRET = "cockroachdb-node-certs";
+/** Secret (in every cluster) holding `ca.crt`, `client.root.crt`, `client.root.key`. */
+export const ROOT_CLIENT_CERTS_SECRET = "cockroachdb-root-client-certs";
+/** The client-facing Service; the same name in every cluster so application config is portable. */
+export const DEFAULT_PUBLIC_SERVICE = "cockroachdb-public";
+
+/** Where the certificate Secret is mounted (`--certs-dir`). */
+export const CERTS_DIR = "/cockroach/cockroach-certs";
+export const DATA_DIR = "/cockroach/cockroach-data";
+
+/** uid/gid the image's files are readable by; matches upstream's Helm chart. */
+const COCKROACH_UID = "1000";
+
+/**
+ * Secret volumes are owned by root with the pod's fsGroup. CockroachDB accepts a root-owned
+ * key only up to 0740 in the process's group, so 0440 (read for root and the fsGroup) is
+ * the mode that works without an init container copying keys around.
+ */
+const SECRET_FILE_MODE = "0440";
+
+/** Selects one StatefulSet's pods. */
+export function selectorLabels(instance: string): Record<string, string> {
+  return { "app.kubernetes.io/name": "cockroachdb", "app.kubernetes.io/instance": instance };
+}
+
+export function labels(instance: string, component: string): Record<string, string> {
+  return { ...selectorLabels(instance), "app.kubernetes.io/component": component, "app.kubernetes.io/managed-by": "cdktf" };
+}
+
+/** Rejects floating tags: every site must run the same, chosen release. */
+export function checkPinnedImage(field: string, image: string): string {
+  const fix = `Pin a release, e.g. "${COCKROACH_IMAGE}" or an @sha256 digest; a floating tag changes the version under a running cluster.`;
+  if (typeof image !== "string" || /\s/.test(image) || image.length === 0) fail(field, image, fix);
+  if (image.includes("@sha256:")) return image;
+  const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+  const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "";
+  if (tag === "" || /^latest/.test(tag)) fail(field, image, fix);
+  return image;
+}
+
+/**
+ * Pod-level hardening shared by the StatefulSet, the init Job and the SQL client. Typed
+ * structurally so one definition fits every kubernetes workload resource.
+ */
+export const podSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: COCKROACH_UID,
+  runAsGroup: COCKROACH_UID,
+  fsGroup: COCKROACH_UID,
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+export const containerSecurityContext = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: COCKROACH_UID,
+  runAsGroup: COCKROACH_UID,
+  capabilities: { drop: ["ALL"] },
+};
+
+/** A certificate Secret mounted read-only as the certs dir, plus a writable /tmp (the root filesystem is read-only). */
+export function certsVolumes(secretName: string) {
+  return [
+    { name: "certs", secret: { secretName, defaultMode: SECRET_FILE_MODE } },
+    { name: "tmp", emptyDir: {} },
+  ];
+}
+
+export const certsVolumeMounts = [
+  { name: "certs", mountPath: CERTS_DIR, readOnly: true },
+  { name: "tmp", mountPath: "/tmp" },
+];

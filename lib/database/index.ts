@@ -1,0 +1,10 @@
+export { CERTS_DIR, COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, NODE_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "./common";
+export { REGION_FAILURE_REPLICAS, checkSurvivesRegionLoss } from "./sites";
+export * from "./cluster-ca";
+export * from "./ca-signed-certificate";
+export * from "./node-certificate";
+export * from "./client-certificate";
+export * from "./cockroach-certs-secret";
+export * from "./cockroach-statefulset";
+export * from "./cockroach-cluster-init";
+export * from "./cockroach-sql-client";

@@ -1,0 +1,42 @@
+import { Construct } from "constructs";
+import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_NAMESPACE, nodeCertificateDnsNames } from "../core/naming";
+import { checkDnsLabel, checkDnsSubdomain } from "../core/validation";
+import { CaSignedCertificate, CaSignedCertificateProps } from "./ca-signed-certificate";
+import { DEFAULT_PUBLIC_SERVICE } from "./common";
+
+export interface NodeCertificateProps extends CaSignedCertificateProps {
+  /** @default DEFAULT_NAMESPACE */
+  readonly namespace?: string;
+  /** @default DEFAULT_CLUSTER_DOMAIN */
+  readonly clusterDomain?: string;
+  /** The client-facing Service in the same namespace; its short name is not covered by the wildcards. @default DEFAULT_PUBLIC_SERVICE */
+  readonly publicServiceName?: string;
+  /** More DNS names clients dial, e.g. an external load balancer's. @default [] */
+  readonly extraDnsNames?: string[];
+}
+
+/**
+ * A node certificate (`node.crt`/`node.key`): CN `node`, server AND client auth because
+ * nodes dial each other with it. Its names are wildcards over `<pod>.<namespace>[.svc[.<domain>]]`,
+ * so one certificate serves every pod of a site and scaling needs no new certificate.
+ */
+export class NodeCertificate extends CaSignedCertificate {
+  readonly dnsNames: string[];
+  readonly files: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: NodeCertificateProps) {
+    const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
+    const publicService = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
+    const extra = (props.extraDnsNames ?? []).map((name, i) => checkDnsSubdomain(`extraDnsNames[${i}]`, name));
+    const dnsNames = nodeCertificateDnsNames(namespace, domain, [publicService, ...extra]);
+    super(scope, id, props, {
+      commonName: "node",
+      allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
+      dnsNames,
+      ipAddresses: ["127.0.0.1"],
+    });
+    this.dnsNames = dnsNames;
+    this.files = { "node.crt": this.certPem, "node.key": this.privateKeyPem };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Checks on the list of database sites that every site's constructs receive, and the
+ * arithmetic of surviving the loss of a whole site.
+ */
+import { DatabaseSiteNames, podNames } from "../core/naming";
+import { checkDnsLabel, checkInteger, fail } from "../core/validation";
+
+/** Replicas per range when the cluster must survive losing a whole site (region). */
+export const REGION_FAILURE_REPLICAS = 5;
+
+/** Validates the site list: non-empty, unique names, sane replica counts. */
+export function checkSites(sites: readonly DatabaseSiteNames[]): void {
+  if (!Array.isArray(sites) || sites.length === 0) fail("sites", sites, "List every database site (at least one).");
+  const seenSites = new Set<string>();
+  const seenSets = new Set<string>();
+  sites.forEach((site, i) => {
+    checkDnsLabel(`sites[${i}].siteName`, site.siteName);
+    checkDnsLabel(`sites[${i}].statefulSetName`, site.statefulSetName, 52);
+    checkInteger(`sites[${i}].replicas`, site.replicas, 1, 1000);
+    if (seenSites.has(site.siteName)) fail(`sites[${i}].siteName`, site.siteName, "Site names must be unique.");
+    if (seenSets.has(site.statefulSetName)) {
+      fail(`sites[${i}].statefulSetName`, site.statefulSetName, "StatefulSet names must be unique across sites, or pod names collide.");
+    }
+    seenSites.add(site.siteName);
+    seenSets.add(site.statefulSetName);
+  });
+}
+
+/**
+ * Fails unless a name is free in every cluster: Skupper creates a Service per remote pod,
+ * and each site has a governing Service named after its StatefulSet.
+ */
+export function checkNameFree(field: string, name: string, sites: readonly DatabaseSiteNames[]): void {
+  const taken = sites.flatMap((s) => [s.statefulSetName, ...podNames(s.statefulSetName, s.replicas)]);
+  if (taken.includes(name)) {
+    fail(field, name, "It collides with a StatefulSet or pod Service name of a database site; choose another name.");
+  }
+}
+
+/**
+ * Whether 5 replicas can be placed so that losing any one site (each site is one cloud
+ * region) keeps a majority of 3. CockroachDB spreads replicas over localities, but a node
+ * holds at most one replica of a range, so a site can take at most min(its nodes, 2)
+ * replicas without exceeding the 2 a majority can afford to lose; together the sites must
+ * offer 5. Two sites in the same cloud fall together when that cloud does: to survive
+ * losing a cloud, put every site in a different cloud.
+ */
+export function checkSurvivesRegionLoss(sites: readonly DatabaseSiteNames[]): void {
+  if (sites.length < 3) {
+    fail(
+      "sites",
+      sites.map((s) => s.siteName),
+      "Surviving the loss of a region needs at least 3 database sites (of two, neither can outvote the other); add a site or set survivalGoal to \"zone\".",
+    );
+  }
+  const maxLoss = Math.floor((REGION_FAILURE_REPLICAS - 1) / 2);
+  const capacity = sites.reduce((sum, s) => sum + Math.min(s.replicas, maxLoss), 0);
+  if (capacity < REGION_FAILURE_REPLICAS) {
+    fail(
+      "sites",
+      Object.fromEntries(sites.map((s) => [s.siteName, s.replicas])),
+      `With ${REGION_FAILURE_REPLICAS} replicas no site may hold more than ${maxLoss} of them, so the sites' nodes (counting at most ${maxLoss} each) must add up to ${REGION_FAILURE_REPLICAS}; add nodes to the smaller sites.`,
+    );
+  }
+}
