@@ -1,0 +1,113 @@
+import { Construct } from "constructs";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { checkDnsLabel, checkInteger, fail } from "../core/validation";
+import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION, checkNamespace } from "./mesh";
+
+export const SKUPPER_CHART_REPOSITORY = "oci://quay.io/skupper/helm";
+export const SKUPPER_CHART = "skupper";
+export const DEFAULT_SKUPPER_CONTROLLER_NAMESPACE = "skupper";
+
+export interface SkupperControllerProps {
+  readonly provider: HelmProvider;
+  /**
+   * Namespace of the controller. Router sizing ConfigMaps must live here.
+   * @default "skupper"
+   */
+  readonly namespace?: string;
+  /**
+   * Let Helm create the namespace.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Helm release name.
+   * @default "skupper"
+   */
+  readonly releaseName?: string;
+  /**
+   * Controller image, e.g. a mirror of the pinned one.
+   * @default "quay.io/skupper/controller:2.2.1"
+   */
+  readonly controllerImage?: string;
+  /**
+   * Kube-adaptor (router sidecar) image.
+   * @default "quay.io/skupper/kube-adaptor:2.2.1"
+   */
+  readonly kubeAdaptorImage?: string;
+  /**
+   * Router image.
+   * @default "quay.io/skupper/skupper-router:3.5.1"
+   */
+  readonly routerImage?: string;
+  /**
+   * Seconds Helm waits for the controller Deployment to become ready.
+   * @default 600
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/** Values keys of the 2.2.1 chart (scripts/skupper-helm-chart-generator.sh writes values.yaml). */
+interface SkupperChartValues {
+  readonly scope: "cluster" | "namespace";
+  readonly controllerImage: string;
+  readonly kubeAdaptorImage: string;
+  readonly routerImage: string;
+  readonly enabledAccessTypes: string;
+  readonly defaultAccessType: string;
+}
+
+/**
+ * The Skupper 2.2.1 controller, cluster scope, from its OCI Helm chart.
+ *
+ * The chart starts the controller with `-enable-grants -grant-server-autoconfigure`, which
+ * creates a SecuredAccess for the grant server with the DEFAULT access type. We link with
+ * pre-issued certificates and never use grants, so the default is `local` (a ClusterIP
+ * Service, no public load balancer) and Sites ask for `loadbalancer` explicitly. Only the
+ * two access types we use are enabled.
+ *
+ * Helm installs the chart's CRDs on install but never upgrades them: moving to another
+ * Skupper version means applying its CRDs first, one site at a time (a controller restart
+ * can drop connections in 2.2.1).
+ */
+export class SkupperController extends Construct {
+  /** Namespace the controller runs in; pass it to SkupperRouterSizing. */
+  public readonly namespace: string;
+  public readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: SkupperControllerProps) {
+    super(scope, id);
+    this.namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_SKUPPER_CONTROLLER_NAMESPACE);
+    const values: SkupperChartValues = {
+      scope: "cluster",
+      controllerImage: checkImage("controllerImage", props.controllerImage ?? `quay.io/skupper/controller:${SKUPPER_VERSION}`),
+      kubeAdaptorImage: checkImage("kubeAdaptorImage", props.kubeAdaptorImage ?? `quay.io/skupper/kube-adaptor:${SKUPPER_VERSION}`),
+      routerImage: checkImage("routerImage", props.routerImage ?? `quay.io/skupper/skupper-router:${SKUPPER_ROUTER_VERSION}`),
+      enabledAccessTypes: "local,loadbalancer",
+      defaultAccessType: "local",
+    };
+    this.release = new Release(this, "release", {
+      provider: props.provider,
+      name: checkDnsLabel("releaseName", props.releaseName ?? "skupper", 53),
+      repository: SKUPPER_CHART_REPOSITORY,
+      chart: SKUPPER_CHART,
+      version: SKUPPER_VERSION,
+      namespace: this.namespace,
+      createNamespace: props.createNamespace ?? true,
+      // JSON is YAML; one document keeps every value's type exact (no --set string coercion).
+      values: [JSON.stringify(values)],
+      wait: true,
+      timeout: checkInteger("timeoutSeconds", props.timeoutSeconds ?? 600, 60),
+    });
+  }
+}
+
+/** A pinned image reference: a tag or digest, never `latest` (it would float under us). */
+function checkImage(field: string, image: string): string {
+  const lastSegment = image.split("/").pop() ?? "";
+  const pinned = /@sha256:[0-9a-f]{64}$/.test(image) || /^[^:@\s]+:[\w][\w.-]{0,127}$/.test(lastSegment);
+  if (/\s/.test(image) || !pinned || lastSegment.endsWith(":latest")) {
+    fail(field, image, 'Use a pinned image reference with a version tag or digest, e.g. "quay.io/skupper/controller:2.2.1"; never "latest".');
+  }
+  return image;
+}

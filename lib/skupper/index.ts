@@ -1,0 +1,23 @@
+export {
+  SKUPPER_API_VERSION,
+  SKUPPER_EDGE_PORT,
+  SKUPPER_INTER_ROUTER_PORT,
+  SKUPPER_ROUTER_VERSION,
+  SKUPPER_SITE_CA_SECRET,
+  SKUPPER_VERSION,
+  MAX_SKUPPER_SITE_NAME,
+  checkSkupperSiteName,
+  planLinks,
+  skupperRouterGroups,
+  skupperSiteCaCommonName,
+  validateMesh,
+} from "./mesh";
+export type { SkupperLinkPlan, SkupperMeshSite } from "./mesh";
+export * from "./site-ca";
+export * from "./controller";
+export * from "./router-sizing";
+export * from "./site-ca-secret";
+export * from "./router-service-template";
+export * from "./site";
+export * from "./pod-exposure";
+export * from "./link";

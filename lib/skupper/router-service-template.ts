@@ -1,0 +1,98 @@
+import { Construct } from "constructs";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { DEFAULT_NAMESPACE } from "../core/naming";
+import { fail, parseIpv4Cidr } from "../core/validation";
+import { checkNamespace, skupperRouterGroups } from "./mesh";
+
+/**
+ * The annotation Kubernetes defines as the alternative to `spec.loadBalancerSourceRanges`
+ * (k8s.io/api core/v1 AnnotationLoadBalancerSourceRangesKey); the AWS, GCE and Azure cloud
+ * providers and the AWS Load Balancer Controller honour it. The Skupper controller sets only
+ * selector, ports and type on the Service it creates, so an annotation is the one way in.
+ */
+export const LOAD_BALANCER_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges";
+
+export interface SkupperRouterServiceTemplateProps {
+  readonly provider: KubernetesProvider;
+  /**
+   * The site namespace.
+   * @default "cockroachdb"
+   */
+  readonly namespace?: string;
+  /**
+   * Annotations for the router's LoadBalancer Service(s), e.g. the site's
+   * `loadBalancerAnnotations` (on EKS they ask for an NLB instead of a Classic ELB).
+   * @default none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Source CIDRs allowed to reach the router's load balancer (IPv4), e.g. the other sites'
+   * egress addresses.
+   * @default unrestricted (the cloud default, usually 0.0.0.0/0); the link port still demands a client certificate from this site's CA
+   */
+  readonly loadBalancerSourceRanges?: readonly string[];
+}
+
+/**
+ * Annotations for the LoadBalancer Service(s) the Skupper controller creates for the Site's
+ * link access, through Skupper's label-and-annotation templates: a ConfigMap labelled
+ * `skupper.io/label-template` whose own annotations the controller copies onto every object
+ * matching its `kind` and `name` data keys (internal/kube/site/labels/registry.go), applied
+ * when the Service is CREATED.
+ *
+ * That timing is why this belongs in the platform stack, a stage before the Site: an AWS load
+ * balancer's type cannot change after creation, and the controller's informer must have seen
+ * the template before it creates the Service. One template per router group (an HA Site has a
+ * second Service, `skupper-router-2`); a template for a Service that never exists is inert.
+ */
+export class SkupperRouterServiceTemplate extends Construct {
+  /** The annotations the router Service(s) will carry. */
+  public readonly annotations: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: SkupperRouterServiceTemplateProps) {
+    super(scope, id);
+    const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const annotations: Record<string, string> = { ...(props.annotations ?? {}) };
+    Object.keys(annotations).forEach((key) => checkAnnotationKey(`annotations[${JSON.stringify(key)}]`, key));
+    const ranges = props.loadBalancerSourceRanges;
+    if (ranges !== undefined) {
+      if (ranges.length === 0) {
+        fail("loadBalancerSourceRanges", ranges, "Give at least one CIDR, or leave the prop out for no restriction.");
+      }
+      if (LOAD_BALANCER_SOURCE_RANGES_ANNOTATION in annotations) {
+        fail(
+          "loadBalancerSourceRanges",
+          ranges,
+          `annotations already sets ${LOAD_BALANCER_SOURCE_RANGES_ANNOTATION}; set the ranges in one place only.`,
+        );
+      }
+      ranges.forEach((cidr, i) => parseIpv4Cidr(`loadBalancerSourceRanges[${i}]`, cidr));
+      annotations[LOAD_BALANCER_SOURCE_RANGES_ANNOTATION] = ranges.join(",");
+    }
+    this.annotations = annotations;
+
+    for (const group of skupperRouterGroups(true)) {
+      new ConfigMapV1(this, group, {
+        provider: props.provider,
+        metadata: {
+          name: `${group}-service-template`,
+          namespace,
+          // The controller copies this ConfigMap's labels too; this one it skips.
+          labels: { "skupper.io/label-template": "true" },
+          annotations,
+        },
+        data: { kind: "Service", name: group },
+      });
+    }
+  }
+}
+
+const ANNOTATION_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+function checkAnnotationKey(field: string, key: string): void {
+  const prefix = key.includes("/") ? key.slice(0, key.indexOf("/")) : "";
+  if (!ANNOTATION_KEY.test(key) || prefix.length > 253) {
+    fail(field, key, 'Use a Kubernetes annotation key: an optional DNS-subdomain prefix and "/", then a name of 1-63 letters, digits, "-", "_" or ".".');
+  }
+}

@@ -1,0 +1,108 @@
+import { TerraformOutput } from "cdktf";
+import { SkupperPodExposure, SkupperSite } from "../../lib/skupper";
+import { skupperCrds } from "./crd-validator";
+import { manifests, manifestsOfKind, ofType, synth } from "./synth";
+
+describe("SkupperSite", () => {
+  const site = (ha?: boolean) =>
+    synth((scope, p) => {
+      const s = new SkupperSite(scope, "site", { provider: p.kubernetes, siteName: "aws", ha });
+      new TerraformOutput(scope, "endpoints", { value: s.linkEndpoints });
+    });
+
+  test("a Site with explicit loadbalancer link access and the router sizing, valid against the CRD", () => {
+    const out = site();
+    const [m] = manifestsOfKind(out, "Site");
+    expect(m).toEqual({
+      apiVersion: "skupper.io/v2alpha1",
+      kind: "Site",
+      metadata: { name: "aws", namespace: "cockroachdb" },
+      spec: { linkAccess: "loadbalancer", ha: false, settings: { size: "cockroachdb" } },
+    });
+    expect(skupperCrds().validate(m)).toEqual({ errors: [], skipped: [] });
+  });
+
+  test("waits until Ready, and for HA until both router groups have endpoints", () => {
+    const [plain] = Object.values(ofType(site(), "kubernetes_manifest"));
+    expect(plain.wait).toEqual({ fields: { "status.status": "^Ready$" } });
+    expect(plain.timeouts).toEqual({ create: "20m", update: "20m", delete: "10m" });
+    const [ha] = Object.values(ofType(site(true), "kubernetes_manifest"));
+    expect((ha.manifest as { spec: { ha: boolean } }).spec.ha).toBe(true);
+    expect(ha.wait).toEqual({ fields: { "status.status": "^Ready$", "status.endpoints[3].host": "^.+$" } });
+  });
+
+  test("reads the live Site back after it is Ready and exposes its endpoints as a JSON string", () => {
+    const out = site();
+    const [siteId] = Object.keys(ofType(out, "kubernetes_manifest"));
+    const data = ofType(out, "kubernetes_resource", "data");
+    const [[dataId, live]] = Object.entries(data);
+    expect(live).toMatchObject({
+      api_version: "skupper.io/v2alpha1",
+      kind: "Site",
+      metadata: { name: "aws", namespace: "cockroachdb" },
+      depends_on: [`kubernetes_manifest.${siteId}`],
+    });
+    const [[localId, expression]] = Object.entries(out.locals ?? {});
+    expect(expression).toBe(`\${jsonencode(data.kubernetes_resource.${dataId}.object.status.endpoints)}`);
+    expect(out.output?.endpoints.value).toBe(`\${local.${localId}}`);
+  });
+
+  test.each([
+    [{ siteName: "a".repeat(57) }, `siteName: invalid value "${"a".repeat(57)}". The site CA's common name`],
+    [{ siteName: "aws", namespace: "CockroachDB" }, 'namespace: invalid value "CockroachDB".'],
+    [{ siteName: "aws", routerSizing: "Big" }, 'routerSizing: invalid value "Big".'],
+    [{ siteName: "aws", readyTimeout: "soon" }, 'readyTimeout: invalid value "soon". Use a Go duration'],
+  ])("rejects %j", (props, message) => {
+    expect(() => synth((scope, p) => new SkupperSite(scope, "s", { provider: p.kubernetes, ...props }))).toThrow(message);
+  });
+});
+
+describe("SkupperPodExposure", () => {
+  const local = ["crdb-aws-0", "crdb-aws-1", "crdb-aws-2"];
+  const remote = ["crdb-gcp-0", "crdb-gcp-1", "crdb-azure-0"];
+  const services = [...local, "crdb-aws", "crdb-aws-public"];
+  const exposure = (props: Partial<ConstructorParameters<typeof SkupperPodExposure>[2]> = {}) =>
+    synth(
+      (scope, p) =>
+        new SkupperPodExposure(scope, "pods", {
+          provider: p.kubernetes,
+          localPods: local,
+          remotePods: remote,
+          localServiceNames: services,
+          ...props,
+        }),
+    );
+
+  test("a Connector per local pod and a Listener per remote pod, each valid against its CRD", () => {
+    const out = exposure();
+    const connectors = manifestsOfKind(out, "Connector");
+    const listeners = manifestsOfKind(out, "Listener");
+    expect(connectors.map((c) => c.metadata.name).sort()).toEqual([...local].sort());
+    expect(listeners.map((l) => l.metadata.name).sort()).toEqual([...remote].sort());
+    for (const c of connectors) {
+      expect(c.spec).toEqual({
+        routingKey: c.metadata.name,
+        selector: `statefulset.kubernetes.io/pod-name=${c.metadata.name}`,
+        port: 26257,
+        includeNotReadyPods: true,
+      });
+    }
+    for (const l of listeners) expect(l.spec).toEqual({ routingKey: l.metadata.name, host: l.metadata.name, port: 26257 });
+    for (const m of manifests(out)) expect(skupperCrds().validate(m)).toEqual({ errors: [], skipped: [] });
+  });
+
+  test("fails when a Listener would take over a local Service", () => {
+    expect(() => exposure({ localServiceNames: [...services, "crdb-gcp-1"] })).toThrow(
+      'remotePods[1]: invalid value "crdb-gcp-1". A Service of that name exists in this namespace (localServiceNames) and the Listener would take it over',
+    );
+  });
+
+  test.each([
+    [{ remotePods: [...remote, "crdb-aws-2"] }, 'remotePods[3]: invalid value "crdb-aws-2". It is also in localPods; a pod lives in exactly one site.'],
+    [{ localPods: ["crdb-aws-0", "crdb-aws-0"] }, 'localPods[1]: invalid value "crdb-aws-0". It is listed twice.'],
+    [{ remotePods: ["crdb_gcp_0"] }, 'remotePods[0]: invalid value "crdb_gcp_0". Use an RFC 1123 label'],
+    [{ port: 0 }, "port: invalid value 0. Use a whole number between 1 and 65535."],
+  ])("rejects %j", (props, message) => {
+    expect(() => exposure(props)).toThrow(message);
+  });
+});

@@ -1,0 +1,122 @@
+import { ConfigError } from "../../lib/core/validation";
+import {
+  MAX_SKUPPER_SITE_NAME,
+  checkSkupperSiteName,
+  planLinks,
+  skupperRouterGroups,
+  skupperSiteCaCommonName,
+  validateMesh,
+} from "../../lib/skupper";
+import { checkDuration } from "../../lib/skupper/mesh";
+
+const site = (siteName: string, pods: string[], namespace = "cockroachdb") => ({ siteName, namespace, podNames: pods });
+
+describe("planLinks", () => {
+  test("a full mesh of N(N-1)/2 links, lower name dialling the higher", () => {
+    expect(planLinks(["gcp", "aws", "azure"])).toEqual([
+      { from: "aws", to: "azure" },
+      { from: "aws", to: "gcp" },
+      { from: "azure", to: "gcp" },
+    ]);
+    const names = ["s1", "s2", "s3", "s4", "s5"];
+    const links = planLinks(names);
+    expect(links).toHaveLength((names.length * (names.length - 1)) / 2);
+    const pairs = new Set(links.map((l) => [l.from, l.to].sort().join("|")));
+    expect(pairs.size).toBe(links.length);
+    expect(planLinks(["solo"])).toEqual([]);
+  });
+
+  test("directions do not change when sites are reordered or added", () => {
+    const before = planLinks(["gcp", "aws", "azure"]);
+    const after = planLinks(["azure", "onprem", "aws", "gcp"]);
+    for (const link of before) expect(after).toContainEqual(link);
+  });
+
+  test("rejects duplicate and invalid site names", () => {
+    expect(() => planLinks(["aws", "gcp", "aws"])).toThrow(
+      'siteNames[2]: invalid value "aws". Site names must be unique; siteNames[0] already uses it.',
+    );
+    expect(() => planLinks(["AWS"])).toThrow('siteNames[0]: invalid value "AWS". Use an RFC 1123 label');
+  });
+});
+
+describe("site names and the site CA CN", () => {
+  test("CN is exactly '<name> site CA'", () => {
+    expect(skupperSiteCaCommonName("aws")).toBe("aws site CA");
+  });
+
+  test("a name whose CN would pass 64 characters is rejected", () => {
+    const longest = "a".repeat(MAX_SKUPPER_SITE_NAME);
+    expect(checkSkupperSiteName("siteName", longest)).toBe(longest);
+    expect(skupperSiteCaCommonName(longest)).toHaveLength(64);
+    const tooLong = "a".repeat(MAX_SKUPPER_SITE_NAME + 1);
+    expect(() => checkSkupperSiteName("siteName", tooLong)).toThrow(
+      `siteName: invalid value "${tooLong}". The site CA's common name "${tooLong} site CA" would exceed the 64 characters X.509 allows; use a site name of at most 56 characters.`,
+    );
+  });
+
+  test("a name that cannot name a Site is rejected", () => {
+    expect(() => checkSkupperSiteName("siteName", "aws_east")).toThrow('siteName: invalid value "aws_east". Use an RFC 1123 label');
+  });
+
+  test("router groups", () => {
+    expect(skupperRouterGroups(false)).toEqual(["skupper-router"]);
+    expect(skupperRouterGroups(true)).toEqual(["skupper-router", "skupper-router-2"]);
+  });
+
+  test("durations", () => {
+    expect(checkDuration("readyTimeout", "1h30m")).toBe("1h30m");
+    for (const bad of ["", "20", "5 m", "1d"]) {
+      expect(() => checkDuration("readyTimeout", bad)).toThrow(`readyTimeout: invalid value ${JSON.stringify(bad)}. Use a Go duration`);
+    }
+  });
+});
+
+describe("validateMesh", () => {
+  const good = [site("aws", ["crdb-aws-0", "crdb-aws-1"]), site("gcp", ["crdb-gcp-0"]), site("azure", ["crdb-azure-0"])];
+
+  test("accepts a consistent mesh", () => {
+    expect(() => validateMesh(good)).not.toThrow();
+  });
+
+  test("no sites", () => {
+    expect(() => validateMesh([])).toThrow("sites: invalid value []. List at least one Skupper site.");
+  });
+
+  test("duplicate site names", () => {
+    expect(() => validateMesh([...good, site("gcp", ["x-0"])])).toThrow(
+      'sites[3].siteName: invalid value "gcp". Site names must be unique; sites[1].siteName already uses it.',
+    );
+  });
+
+  test("pod names colliding across sites", () => {
+    expect(() => validateMesh([site("aws", ["crdb-0", "crdb-1"]), site("gcp", ["crdb-1"])])).toThrow(
+      'sites[1].podNames[0]: invalid value "crdb-1". Pod names must be unique across sites; site "aws" already has this pod.',
+    );
+  });
+
+  test("a pod name that cannot be a Service name", () => {
+    expect(() => validateMesh([site("aws", ["Crdb-0"])])).toThrow('sites[0].podNames[0]: invalid value "Crdb-0". Use an RFC 1123 label');
+  });
+
+  test("namespaces that differ between sites", () => {
+    expect(() => validateMesh([site("aws", ["a-0"]), site("gcp", ["g-0"], "crdb")])).toThrow(
+      'sites[1].namespace: invalid value "crdb". Every site must use the same namespace as sites[0] ("cockroachdb")',
+    );
+  });
+
+  test("a site name whose CA CN cannot match", () => {
+    const name = "x".repeat(57);
+    expect(() => validateMesh([site(name, ["a-0"])])).toThrow(`sites[0].siteName: invalid value "${name}". The site CA's common name`);
+  });
+
+  test("errors are ConfigErrors naming the field", () => {
+    try {
+      validateMesh([site("aws", ["p-0"]), site("aws", ["p-1"])]);
+      throw new Error("expected a ConfigError");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).field).toBe("sites[1].siteName");
+    }
+  });
+});
