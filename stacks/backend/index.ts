@@ -1,0 +1,1 @@
+export { applyBackend } from "./apply-backend";

@@ -1,0 +1,236 @@
+/**
+ * The topology file's schema: shapes, types, per-field formats and the defaults that need no
+ * context. Checks that span fields (overlapping CIDRs, zones of a region, survival) are in
+ * validate.ts. Each custom message is the "fix" half of `<field>: invalid value <v>. <fix>`.
+ */
+import { z } from "zod";
+import {
+  ConfigError,
+  checkDnsLabel,
+  checkDnsSubdomain,
+  parseCpuMillis,
+  parseIpv4Cidr,
+  parseMemoryBytes,
+} from "../../lib/core/validation";
+import { DEFAULT_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_STATEFULSET_PREFIX } from "../../lib/core/naming";
+import {
+  DEFAULT_DISK_SIZE_GB,
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_KUBECONFIG_PATH,
+  DEFAULT_MACHINE_TYPES,
+  DEFAULT_NODE_COUNT,
+  DEFAULT_STATE_DIRECTORY,
+} from "./defaults";
+
+/** A strict object whose unknown-key message lists the keys that are allowed, to catch typos. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `Unknown field; remove it or fix its spelling (allowed here: ${allowed}).` : undefined,
+  });
+}
+
+/** A string checked by one of lib/core/validation's helpers, reporting the helper's fix. */
+function checkedString(check: (field: string, value: string) => unknown) {
+  return z.string().superRefine((value, ctx) => {
+    try {
+      check("", value);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      ctx.addIssue({ code: "custom", message: error.fix });
+    }
+  });
+}
+
+function pattern(regex: RegExp, fix: string) {
+  return z.string().regex(regex, { error: fix });
+}
+
+const dnsLabel = checkedString(checkDnsLabel);
+const dnsSubdomain = checkedString(checkDnsSubdomain);
+const cidr = checkedString(parseIpv4Cidr);
+const cpu = checkedString(parseCpuMillis);
+const bytes = checkedString(parseMemoryBytes);
+const nonEmpty = z.string().min(1, { error: "Use a non-empty string." });
+const positiveInt = z.int({ error: "Use a whole number." }).min(1, { error: "Use a whole number >= 1." });
+
+const kubernetesVersion = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? "Quote the version (\"1.33\"): YAML and JSON read 1.30 as the number 1.3."
+        : "Use a quoted \"1.<minor>\" version such as \"1.33\".",
+  })
+  .regex(/^1\.\d{2}$/, { error: "Use a \"1.<minor>\" version such as \"1.33\" (the patch level is the cloud's choice)." });
+
+/** Formats per cloud. Wrong-cloud names are the common mistake, so each message shows the right form. */
+const AWS_REGION = pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, "Use an AWS region code such as \"us-east-1\" or \"eu-west-1\".");
+const GCP_REGION = pattern(/^[a-z]+-[a-z]+\d+$/, "Use a GCP region such as \"us-east4\" or \"europe-west4\" (a region, not a zone).");
+const AZURE_REGION = pattern(/^[a-z]+[a-z0-9]*$/, "Use an Azure region name such as \"eastus\" or \"westeurope\" (lower-case, no spaces).");
+
+const AWS_MACHINE = pattern(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "Use an EC2 instance type such as \"m6i.2xlarge\".");
+const GCP_MACHINE = pattern(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, "Use a Compute Engine machine type such as \"n2-standard-8\".");
+const AZURE_MACHINE = pattern(/^Standard_[A-Za-z0-9_]+$/, "Use an Azure VM size such as \"Standard_D8s_v5\".");
+
+function nodePool(machineType: z.ZodString, defaultMachineType: string) {
+  return strict({
+    machineType: machineType.default(defaultMachineType),
+    count: positiveInt.default(DEFAULT_NODE_COUNT),
+    diskSizeGb: z
+      .int({ error: "Use a whole number of GiB." })
+      .min(20, { error: "Use at least 20 GiB: container images and logs fill smaller boot disks." })
+      .default(DEFAULT_DISK_SIZE_GB),
+  }).prefault({});
+}
+
+/** A site's own fields, in the order the unknown-field message lists them. */
+function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, region: z.ZodString, fields: T) {
+  return strict({
+    name: dnsLabel,
+    cloud: z.literal(cloud),
+    region,
+    zones: z.array(nonEmpty).optional(),
+    // Defaults later, to the node count of managed sites.
+    replicas: positiveInt.optional(),
+    ...fields,
+  });
+}
+
+function managedSite<C extends string, T extends z.core.$ZodLooseShape>(
+  cloud: C,
+  region: z.ZodString,
+  machineType: z.ZodString,
+  defaultMachineType: string,
+  network: T,
+) {
+  return site(cloud, region, {
+    kubernetesVersion: kubernetesVersion.optional(),
+    nodes: nodePool(machineType, defaultMachineType),
+    // Each range is optional on its own; missing ones come from the site's default block.
+    network: strict(network).optional(),
+  });
+}
+
+const CONTEXT_FIX = "Name the kubeconfig context of this cluster (current-context is never assumed).";
+
+export const siteSchema = z.discriminatedUnion("cloud", [
+  managedSite("aws", AWS_REGION, AWS_MACHINE, DEFAULT_MACHINE_TYPES.aws, { vpcCidr: cidr.optional() }),
+  managedSite("gcp", GCP_REGION, GCP_MACHINE, DEFAULT_MACHINE_TYPES.gcp, {
+    subnetCidr: cidr.optional(),
+    podsCidr: cidr.optional(),
+    servicesCidr: cidr.optional(),
+  }),
+  managedSite("azure", AZURE_REGION, AZURE_MACHINE, DEFAULT_MACHINE_TYPES.azure, {
+    vnetCidr: cidr.optional(),
+    subnetCidr: cidr.optional(),
+    podCidr: cidr.optional(),
+    serviceCidr: cidr.optional(),
+  }),
+  // The region of an existing cluster is only the locality's region tier: any label will do.
+  site("existing", dnsLabel, {
+    kubeconfig: strict({
+      path: nonEmpty.default(DEFAULT_KUBECONFIG_PATH),
+      // Required: falling back to current-context could point two sites at the same cluster.
+      context: z.string({ error: CONTEXT_FIX }).min(1, { error: CONTEXT_FIX }),
+    }),
+    storageClassName: dnsSubdomain,
+    clusterDomain: dnsSubdomain.optional(),
+  }),
+]);
+
+/** Splits `[registry[:port]/]repository[:tag][@digest]` into its tag and digest. */
+function imageReference(image: string): { readonly tag?: string; readonly digest?: string } {
+  const [name, digest] = image.split("@", 2);
+  const lastPart = name.slice(name.lastIndexOf("/") + 1);
+  const colon = lastPart.indexOf(":");
+  return { tag: colon >= 0 ? lastPart.slice(colon + 1) : undefined, digest };
+}
+
+const image = nonEmpty.superRefine((value, ctx) => {
+  const { tag, digest } = imageReference(value);
+  if (!tag && !digest) {
+    ctx.addIssue({ code: "custom", message: "Pin the image with a tag or digest, e.g. \"cockroachdb/cockroach:v26.2.0\"." });
+  } else if (tag === "latest" && !digest) {
+    ctx.addIssue({ code: "custom", message: "Pin a version: \"latest\" changes under a running cluster and breaks rolling upgrades." });
+  }
+});
+
+const cockroachSchema = strict({
+  image: image.optional(),
+  cpu: cpu.optional(),
+  memory: bytes.optional(),
+  storageSize: bytes.optional(),
+});
+
+const keyPrefix = pattern(/^[^/](.*[^/])?$/, "Use a prefix without leading or trailing '/'.").default(DEFAULT_KEY_PREFIX);
+
+const backendSchema = z.discriminatedUnion("type", [
+  strict({
+    type: z.literal("local"),
+    directory: nonEmpty.default(DEFAULT_STATE_DIRECTORY),
+  }),
+  strict({
+    type: z.literal("s3"),
+    bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "Use a bucket name of 3-63 lower-case letters, digits, '-' and '.'."),
+    region: AWS_REGION,
+    keyPrefix,
+    encrypt: z
+      .literal(true, { error: "The state holds private keys: S3 state is always encrypted. Remove encrypt or set it to true." })
+      .default(true),
+    useLockfile: z.boolean().default(true),
+    dynamodbTable: nonEmpty.optional(),
+    kmsKeyId: nonEmpty.optional(),
+  }).refine((s3) => s3.useLockfile || s3.dynamodbTable !== undefined, {
+    path: ["useLockfile"],
+    error: "Without a lock two deploys can overwrite each other's state; keep useLockfile true or set dynamodbTable.",
+  }),
+  strict({
+    type: z.literal("gcs"),
+    bucket: pattern(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "Use a bucket name of 3-63 lower-case letters, digits, '-', '_' and '.'."),
+    prefix: keyPrefix,
+  }),
+  strict({
+    type: z.literal("azurerm"),
+    resourceGroupName: nonEmpty,
+    storageAccountName: pattern(/^[a-z0-9]{3,24}$/, "Use a storage account name of 3-24 lower-case letters and digits."),
+    containerName: pattern(
+      /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+      "Use a container name of 3-63 lower-case letters, digits and single '-'.",
+    ),
+    keyPrefix,
+  }),
+  strict({
+    type: z.literal("cloud"),
+    organization: nonEmpty,
+    workspacePrefix: pattern(/^[A-Za-z0-9_-]{1,60}$/, "Use 1-60 letters, digits, '-' and '_' (workspace names allow no others)."),
+    hostname: nonEmpty.optional(),
+    project: nonEmpty.optional(),
+  }),
+]);
+
+const accountsSchema = strict({
+  awsProfile: nonEmpty.optional(),
+  gcpProject: pattern(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "Use a GCP project ID (not its name or number), such as \"my-project-123\".").optional(),
+  azureSubscriptionId: pattern(
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    "Use the subscription ID, a GUID such as \"00000000-0000-0000-0000-000000000000\".",
+  ).optional(),
+});
+
+export const topologySchema = strict({
+  sites: z.array(siteSchema).min(1, { error: "Give at least one site." }),
+  namespace: dnsLabel.default(DEFAULT_NAMESPACE),
+  clusterDomain: dnsSubdomain.default(DEFAULT_CLUSTER_DOMAIN),
+  statefulSetPrefix: dnsLabel.default(DEFAULT_STATEFULSET_PREFIX),
+  cockroach: cockroachSchema.prefault({}),
+  survivalGoal: z.enum(["zone", "region"]).default("region"),
+  backend: backendSchema.prefault({ type: "local" }),
+  accounts: accountsSchema.prefault({}),
+});
+
+/** What a topology file may contain (before defaults); use it to write topologies in TypeScript. */
+export type TopologyFile = z.input<typeof topologySchema>;
+export type SiteFile = z.input<typeof siteSchema>;
+export type ParsedTopology = z.output<typeof topologySchema>;
+export type ParsedSite = z.output<typeof siteSchema>;

@@ -1,0 +1,178 @@
+/**
+ * The resolved topology: what `loadTopology` returns after validation, with every default the
+ * topology owns filled in. The app builds its stacks from this and nothing else.
+ */
+
+export type Cloud = "aws" | "gcp" | "azure" | "existing";
+
+/** "region": the database survives losing a whole site (cloud); "zone": one zone per site. */
+export type SurvivalGoal = "zone" | "region";
+
+/** Worker nodes the database runs on (managed clouds only). */
+export interface NodePool {
+  /** Instance / machine / VM size, in the cloud's own format (m6i.2xlarge, n2-standard-8, Standard_D8s_v5). */
+  readonly machineType: string;
+  /** Nodes in the whole site (spread over its zones; on GKE a multiple of the zone count). */
+  readonly count: number;
+  /** Boot disk of each node in GiB (the database data lives on separate persistent volumes). */
+  readonly diskSizeGb: number;
+}
+
+interface SiteBase {
+  /** RFC 1123 label; names the stacks (`<name>-cluster`, ...), the StatefulSet and the Skupper Site. */
+  readonly name: string;
+  readonly region: string;
+  /** Zones the nodes spread over; empty for existing clusters (zones come from node labels there). */
+  readonly zones: readonly string[];
+  /** CockroachDB pods in this site. */
+  readonly replicas: number;
+}
+
+interface ManagedSiteBase extends SiteBase {
+  readonly nodes: NodePool;
+  /** "1.33" style; undefined lets the cloud pick its current default. */
+  readonly kubernetesVersion?: string;
+}
+
+export interface AwsNetwork {
+  /** The VPC; EKS pods take addresses from it too (VPC CNI). */
+  readonly vpcCidr: string;
+}
+
+export interface GcpNetwork {
+  /** Primary range of the subnet: node addresses. */
+  readonly subnetCidr: string;
+  /** Secondary range for pod alias IPs (VPC-native). */
+  readonly podsCidr: string;
+  /** Secondary range for Service ClusterIPs. */
+  readonly servicesCidr: string;
+}
+
+export interface AzureNetwork {
+  readonly vnetCidr: string;
+  /** Node subnet, inside `vnetCidr`. */
+  readonly subnetCidr: string;
+  /** Azure CNI overlay pod range, outside the VNet. */
+  readonly podCidr: string;
+  /** Service ClusterIP range, outside the VNet and the pod range. */
+  readonly serviceCidr: string;
+}
+
+export interface AwsSite extends ManagedSiteBase {
+  readonly cloud: "aws";
+  readonly network: AwsNetwork;
+}
+
+export interface GcpSite extends ManagedSiteBase {
+  readonly cloud: "gcp";
+  readonly network: GcpNetwork;
+}
+
+export interface AzureSite extends ManagedSiteBase {
+  readonly cloud: "azure";
+  readonly network: AzureNetwork;
+}
+
+export interface ExistingSite extends SiteBase {
+  readonly cloud: "existing";
+  readonly kubeconfig: {
+    /** Absolute, or starting with `~` (the kubernetes provider expands it). */
+    readonly path: string;
+    readonly context: string;
+  };
+  /** A StorageClass that already exists in the cluster. */
+  readonly storageClassName: string;
+  /** Equal to the topology's clusterDomain (validated): every site must resolve every pod's FQDN. */
+  readonly clusterDomain: string;
+}
+
+export type ManagedSite = AwsSite | GcpSite | AzureSite;
+export type Site = ManagedSite | ExistingSite;
+
+/** Settings of the CockroachDB pods; undefined fields take CockroachStatefulSet's defaults. */
+export interface CockroachSettings {
+  /** Pinned image (a tag other than `latest`, or a digest). */
+  readonly image?: string;
+  /** CPU request = limit per pod, e.g. "7" or "7500m". */
+  readonly cpu?: string;
+  /** Memory request = limit per pod, e.g. "28Gi". */
+  readonly memory?: string;
+  /** Persistent volume size per pod, e.g. "100Gi". */
+  readonly storageSize?: string;
+}
+
+export interface LocalBackendSettings {
+  readonly type: "local";
+  /** Absolute directory holding `terraform.<stack>.tfstate`. */
+  readonly directory: string;
+}
+
+export interface S3BackendSettings {
+  readonly type: "s3";
+  readonly bucket: string;
+  readonly region: string;
+  /** State of stack X is at `<keyPrefix>/X.tfstate`. */
+  readonly keyPrefix: string;
+  /** Always true: the state holds private keys. */
+  readonly encrypt: true;
+  /** S3 native locking (Terraform >= 1.10). */
+  readonly useLockfile: boolean;
+  /** Legacy DynamoDB locking. */
+  readonly dynamodbTable?: string;
+  /** A customer-managed KMS key for the state objects. */
+  readonly kmsKeyId?: string;
+}
+
+export interface GcsBackendSettings {
+  readonly type: "gcs";
+  readonly bucket: string;
+  /** State of stack X is under `<prefix>/X/`. */
+  readonly prefix: string;
+}
+
+export interface AzurermBackendSettings {
+  readonly type: "azurerm";
+  readonly resourceGroupName: string;
+  readonly storageAccountName: string;
+  readonly containerName: string;
+  /** State of stack X is the blob `<keyPrefix>/X.tfstate`. */
+  readonly keyPrefix: string;
+}
+
+export interface CloudBackendSettings {
+  readonly type: "cloud";
+  readonly organization: string;
+  /** Stack X uses the workspace `<workspacePrefix>-X`. */
+  readonly workspacePrefix: string;
+  /** Terraform Enterprise host; undefined means HCP Terraform (app.terraform.io). */
+  readonly hostname?: string;
+  /** HCP Terraform project the workspaces belong to. */
+  readonly project?: string;
+}
+
+export type BackendSettings =
+  | LocalBackendSettings
+  | S3BackendSettings
+  | GcsBackendSettings
+  | AzurermBackendSettings
+  | CloudBackendSettings;
+
+/** Cloud account identifiers; each one absent becomes a Terraform variable in the app. */
+export interface Accounts {
+  readonly awsProfile?: string;
+  readonly gcpProject?: string;
+  readonly azureSubscriptionId?: string;
+}
+
+export interface Topology {
+  /** Where it came from: the file path, or "built-in default". */
+  readonly source: string;
+  readonly sites: readonly Site[];
+  readonly namespace: string;
+  readonly clusterDomain: string;
+  readonly statefulSetPrefix: string;
+  readonly cockroach: CockroachSettings;
+  readonly survivalGoal: SurvivalGoal;
+  readonly backend: BackendSettings;
+  readonly accounts: Accounts;
+}

@@ -1,0 +1,386 @@
+/**
+ * Turns a parsed topology file into a resolved `Topology`, reporting every problem at once:
+ * zod's schema issues and the checks that span fields, each as `<path>: invalid value <v>. <fix>`.
+ */
+import * as path from "path";
+import type { z } from "zod";
+import { ConfigError, cidrsOverlap, describe, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
+import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
+import {
+  DEFAULT_REPLICAS,
+  MAX_DEFAULT_NETWORK_SITES,
+  defaultAwsNetwork,
+  defaultAzureNetwork,
+  defaultGcpNetwork,
+  defaultZones,
+} from "./defaults";
+import { siteSchema, topologySchema, type ParsedSite, type ParsedTopology } from "./schema";
+import type { BackendSettings, Site, SurvivalGoal, Topology } from "./types";
+
+/** Every problem of one topology, one per line; `problems` keeps them structured for tools and tests. */
+export class TopologyError extends Error {
+  constructor(
+    public readonly source: string,
+    public readonly problems: readonly ConfigError[],
+  ) {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    super(`Invalid topology (${source}), ${count}:\n${problems.map((p) => `  ${p.message}`).join("\n")}`);
+    this.name = "TopologyError";
+  }
+}
+
+/**
+ * Validates `raw` (the parsed JSON/YAML) and applies every default. `source` names the file in
+ * messages; relative paths in it (kubeconfig, local state directory) resolve against `baseDir`.
+ */
+export function parseTopology(raw: unknown, source: string, baseDir: string = process.cwd()): Topology {
+  const result = topologySchema.safeParse(raw, { error: fixFor });
+  const problems: ConfigError[] = result.success ? [] : schemaProblems(raw, result.error.issues);
+  const top = topLevel(raw);
+  const sites = resolveSites(top, baseDir, problems);
+  problems.push(...crossFieldProblems(top, sites));
+  if (!result.success || problems.length > 0) throw new TopologyError(source, problems);
+
+  const parsed = result.data;
+  return {
+    source,
+    sites: sites.map((entry) => entry.site),
+    namespace: parsed.namespace,
+    clusterDomain: parsed.clusterDomain,
+    statefulSetPrefix: parsed.statefulSetPrefix,
+    cockroach: parsed.cockroach,
+    survivalGoal: parsed.survivalGoal,
+    backend: resolveBackend(parsed.backend, baseDir),
+    accounts: parsed.accounts,
+  };
+}
+
+// ---- schema issues -------------------------------------------------------------------------
+
+function fieldPath(pathKeys: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of pathKeys) out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out || "topology";
+}
+
+function valueAt(raw: unknown, pathKeys: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of pathKeys) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping of fields",
+};
+
+/** The "fix" half of messages for issues whose schema has no message of its own. */
+function fixFor(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case "invalid_type": {
+      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+      return issue.input === undefined ? `This field is required: give ${expected}.` : `Use ${expected}.`;
+    }
+    case "invalid_value":
+      return `Use one of ${issue.values.map((v) => describe(v)).join(", ")}.`;
+    case "invalid_union":
+      return Array.isArray(issue.options) ? `Use one of ${issue.options.map((v: unknown) => describe(v)).join(", ")}.` : undefined;
+    case "too_small":
+      return issue.origin === "array" ? `Give at least ${issue.minimum} item(s).` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function schemaProblems(raw: unknown, issues: readonly z.core.$ZodIssue[]): ConfigError[] {
+  return issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => new ConfigError(fieldPath([...issue.path, key]), valueAt(raw, [...issue.path, key]), issue.message))
+      : [new ConfigError(fieldPath(issue.path), valueAt(raw, issue.path), issue.message)],
+  );
+}
+
+// ---- resolution ----------------------------------------------------------------------------
+
+interface ResolvedSite {
+  readonly index: number;
+  readonly site: Site;
+}
+
+function expandPath(file: string, baseDir: string): string {
+  // The kubernetes provider expands "~" itself; anything else must be absolute because
+  // Terraform runs in cdktf.out/stacks/<stack>, not where the topology file is.
+  return file.startsWith("~") ? file : path.resolve(baseDir, file);
+}
+
+/** The top-level fields the cross-field checks need, each undefined when it is itself invalid. */
+interface TopLevel {
+  readonly rawSites: readonly unknown[];
+  readonly statefulSetPrefix?: string;
+  readonly clusterDomain?: string;
+  readonly survivalGoal?: SurvivalGoal;
+}
+
+function topLevel(raw: unknown): TopLevel {
+  const field = <T>(schema: z.ZodType<T>, key: string): T | undefined => schema.safeParse(valueAt(raw, [key])).data;
+  const rawSites = valueAt(raw, ["sites"]);
+  const shape = topologySchema.shape;
+  return {
+    rawSites: Array.isArray(rawSites) ? rawSites : [],
+    statefulSetPrefix: field(shape.statefulSetPrefix, "statefulSetPrefix"),
+    clusterDomain: field(shape.clusterDomain, "clusterDomain"),
+    survivalGoal: field(shape.survivalGoal, "survivalGoal"),
+  };
+}
+
+/** Sites that pass the schema on their own, with defaults applied; broken ones are already reported. */
+function resolveSites(top: TopLevel, baseDir: string, problems: ConfigError[]): ResolvedSite[] {
+  return top.rawSites.flatMap((rawSite, index) => {
+    const parsed = siteSchema.safeParse(rawSite);
+    if (!parsed.success) return [];
+    if (parsed.data.cloud !== "existing" && index >= MAX_DEFAULT_NETWORK_SITES && !hasFullNetwork(parsed.data)) {
+      problems.push(
+        new ConfigError(
+          `sites[${index}].network`,
+          parsed.data.network,
+          `Default CIDR blocks exist for the first ${MAX_DEFAULT_NETWORK_SITES} sites only; set every range of this site's network.`,
+        ),
+      );
+      return [];
+    }
+    return [{ index, site: resolveSite(parsed.data, index, top.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, baseDir) }];
+  });
+}
+
+function hasFullNetwork(site: Exclude<ParsedSite, { cloud: "existing" }>): boolean {
+  const wanted = { aws: 1, gcp: 3, azure: 4 }[site.cloud];
+  return Object.values(site.network ?? {}).filter(Boolean).length === wanted;
+}
+
+function resolveSite(site: ParsedSite, index: number, clusterDomain: string, baseDir: string): Site {
+  const zones = site.zones ?? defaultZones(site.cloud, site.region);
+  switch (site.cloud) {
+    case "aws":
+      return { ...site, zones, replicas: site.replicas ?? site.nodes.count, network: { ...defaultAwsNetwork(index), ...site.network } };
+    case "gcp":
+      return { ...site, zones, replicas: site.replicas ?? site.nodes.count, network: { ...defaultGcpNetwork(index), ...site.network } };
+    case "azure":
+      return { ...site, zones, replicas: site.replicas ?? site.nodes.count, network: { ...defaultAzureNetwork(index), ...site.network } };
+    case "existing":
+      return {
+        ...site,
+        zones,
+        replicas: site.replicas ?? DEFAULT_REPLICAS,
+        kubeconfig: { ...site.kubeconfig, path: expandPath(site.kubeconfig.path, baseDir) },
+        clusterDomain: site.clusterDomain ?? clusterDomain,
+      };
+  }
+}
+
+function resolveBackend(backend: ParsedTopology["backend"], baseDir: string): BackendSettings {
+  return backend.type === "local" ? { ...backend, directory: expandPath(backend.directory, baseDir) } : backend;
+}
+
+// ---- checks that span fields -----------------------------------------------------------------
+
+interface CidrEntry {
+  readonly field: string;
+  readonly cidr: Ipv4Cidr;
+  /** Routable beyond its cluster (nodes, VPC-native pods): must be unique across sites too. */
+  readonly routable: boolean;
+}
+
+function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): ConfigError[] {
+  const problems: ConfigError[] = [];
+  const add = (field: string, value: unknown, fix: string) => problems.push(new ConfigError(field, value, fix));
+  const { statefulSetPrefix: prefix, clusterDomain, survivalGoal } = top;
+  const siteCount = top.rawSites.length;
+
+  const names = new Map<string, number>();
+  const regions = new Map<string, number>();
+  const kubeconfigs = new Map<string, number>();
+  const cidrs: CidrEntry[] = [];
+  for (const { index, site } of sites) {
+    const at = `sites[${index}]`;
+    const first = names.get(site.name);
+    if (first === undefined) names.set(site.name, index);
+    else add(`${at}.name`, site.name, `sites[${first}] has the same name; site names must be unique.`);
+
+    // The locality's region tier is the site's region: two sites in one region are one failure
+    // domain to CockroachDB, which then cannot promise to survive the loss of either.
+    const sameRegion = regions.get(site.region);
+    if (sameRegion === undefined) regions.set(site.region, index);
+    else if (survivalGoal === "region") {
+      add(
+        `${at}.region`,
+        site.region,
+        `sites[${sameRegion}] is in the same region, and CockroachDB treats one region as one failure domain; survivalGoal "region" needs each site in its own region (or use "zone").`,
+      );
+    }
+
+    if (prefix !== undefined) {
+      try {
+        statefulSetName(prefix, site.name);
+      } catch {
+        const sts = `${prefix}-${site.name}`;
+        add(
+          `${at}.name`,
+          site.name,
+          `The StatefulSet name "${sts}" (statefulSetPrefix + "-" + name) has ${sts.length} characters; at most 52 keep pod names and their labels within 63. Shorten the name or statefulSetPrefix.`,
+        );
+      }
+    }
+
+    checkZones(site, at, add);
+    if (site.cloud === "existing") {
+      const key = `${site.kubeconfig.path}\u0000${site.kubeconfig.context}`;
+      const same = kubeconfigs.get(key);
+      if (same === undefined) kubeconfigs.set(key, index);
+      else add(`${at}.kubeconfig.context`, site.kubeconfig.context, `sites[${same}] uses the same kubeconfig and context; each site must be a different cluster.`);
+      if (clusterDomain !== undefined && site.clusterDomain !== clusterDomain) {
+        add(
+          `${at}.clusterDomain`,
+          site.clusterDomain,
+          `Every node advertises <pod>.<namespace>.svc.<clusterDomain> and every cluster must resolve it, so all sites share clusterDomain ${describe(clusterDomain)}. Use that, or a cluster whose domain is the same.`,
+        );
+      }
+    } else {
+      if (site.replicas > site.nodes.count) {
+        add(
+          `${at}.replicas`,
+          site.replicas,
+          `Each CockroachDB pod is sized for a node of its own and the site has ${site.nodes.count}; raise nodes.count or lower replicas.`,
+        );
+      }
+      if (site.cloud === "gcp" && site.zones.length > 0 && site.nodes.count % site.zones.length !== 0) {
+        add(
+          `${at}.nodes.count`,
+          site.nodes.count,
+          `GKE runs the same number of nodes in each zone; use a multiple of the site's ${site.zones.length} zones.`,
+        );
+      }
+      cidrs.push(...siteCidrs(site, at, add));
+    }
+  }
+
+  // Only routable ranges must differ between sites: Skupper needs no routes between clusters, but
+  // node and VPC-native pod ranges must not collide if the networks are ever peered.
+  // Service ranges and Azure overlay pod ranges never leave their cluster and may repeat.
+  const routable = cidrs.filter((entry) => entry.routable);
+  for (let i = 0; i < routable.length; i++) {
+    for (let j = i + 1; j < routable.length; j++) {
+      const [a, b] = [routable[i], routable[j]];
+      if (siteOf(a.field) !== siteOf(b.field) && cidrsOverlap(a.cidr, b.cidr)) {
+        add(b.field, b.cidr.text, `It overlaps ${a.field} (${a.cidr.text}) of another site; node and pod ranges must be disjoint across sites.`);
+      }
+    }
+  }
+
+  const allParsed = sites.length === siteCount;
+  if (survivalGoal === "region") {
+    if (siteCount > 0 && siteCount < 3) {
+      add(
+        "survivalGoal",
+        survivalGoal,
+        `Surviving the loss of a site needs at least 3 sites (the ${siteCount} here cannot keep a majority without the lost one); add sites or use "zone".`,
+      );
+    } else if (allParsed && siteCount >= 3) {
+      // 5 replicas with at most 2 per site: losing any site keeps 3 of 5, a majority.
+      const capacity = sites.reduce((sum, { site }) => sum + Math.min(site.replicas, 2), 0);
+      if (capacity < 5) {
+        add(
+          "survivalGoal",
+          survivalGoal,
+          `Surviving a site needs 5 replicas with at most 2 in any site, but the sites' replicas hold only ${capacity} that way; give at least two sites 2 or more replicas, or use "zone".`,
+        );
+      }
+    }
+  } else if (survivalGoal === "zone" && allParsed && siteCount > 0) {
+    const total = sites.reduce((sum, { site }) => sum + site.replicas, 0);
+    if (total < 3) {
+      add("survivalGoal", survivalGoal, `Keeping 3 replicas needs at least 3 CockroachDB pods; the sites run ${total}. Raise replicas.`);
+    }
+  }
+  return problems;
+}
+
+function siteOf(field: string): string {
+  return field.slice(0, field.indexOf("]") + 1);
+}
+
+function checkZones(site: Site, at: string, add: (field: string, value: unknown, fix: string) => void): void {
+  const seen = new Set<string>();
+  site.zones.forEach((zone, i) => {
+    const field = `${at}.zones[${i}]`;
+    if (seen.has(zone)) add(field, zone, "The zone is listed twice; list each zone once.");
+    seen.add(zone);
+    if (site.cloud === "aws" && !(zone.startsWith(site.region) && /^[a-z]$/.test(zone.slice(site.region.length)))) {
+      add(field, zone, `Use a zone of region ${describe(site.region)}: the region followed by a letter, e.g. "${site.region}a".`);
+    } else if (site.cloud === "gcp" && !(zone.startsWith(`${site.region}-`) && /^[a-z]$/.test(zone.slice(site.region.length + 1)))) {
+      add(field, zone, `Use a zone of region ${describe(site.region)}: the region, "-" and a letter, e.g. "${site.region}-b".`);
+    } else if (site.cloud === "azure" && !["1", "2", "3"].includes(zone)) {
+      add(field, zone, "Use Azure availability zone numbers \"1\", \"2\" or \"3\".");
+    }
+  });
+  if (site.cloud === "aws" && site.zones.length < 2) {
+    add(`${at}.zones`, site.zones, "EKS needs subnets in at least 2 zones; list 3 for a zone-redundant database.");
+  } else if ((site.cloud === "gcp" || site.cloud === "azure") && site.zones.length === 0) {
+    add(`${at}.zones`, site.zones, "List at least one zone (3 for a zone-redundant database).");
+  }
+}
+
+function siteCidrs(
+  site: Exclude<Site, { cloud: "existing" }>,
+  at: string,
+  add: (field: string, value: unknown, fix: string) => void,
+): CidrEntry[] {
+  const entry = (key: string, text: string, routable: boolean): CidrEntry => ({
+    field: `${at}.network.${key}`,
+    cidr: parseIpv4Cidr(`${at}.network.${key}`, text),
+    routable,
+  });
+  const disjoint = (entries: readonly CidrEntry[]) => {
+    for (let i = 0; i < entries.length; i++) {
+      for (let j = i + 1; j < entries.length; j++) {
+        if (cidrsOverlap(entries[i].cidr, entries[j].cidr)) {
+          add(entries[j].field, entries[j].cidr.text, `It overlaps ${entries[i].field} (${entries[i].cidr.text}); choose disjoint ranges.`);
+        }
+      }
+    }
+  };
+  switch (site.cloud) {
+    case "aws": {
+      const vpc = entry("vpcCidr", site.network.vpcCidr, true);
+      const addresses = vpc.cidr.end - vpc.cidr.start + 1;
+      if (addresses > 2 ** 16 || addresses < 2 ** 4) add(vpc.field, vpc.cidr.text, "AWS allows VPC blocks from /16 to /28.");
+      return [vpc];
+    }
+    case "gcp": {
+      const entries = [
+        entry("subnetCidr", site.network.subnetCidr, true),
+        entry("podsCidr", site.network.podsCidr, true),
+        entry("servicesCidr", site.network.servicesCidr, false),
+      ];
+      disjoint(entries);
+      return entries;
+    }
+    case "azure": {
+      const vnet = entry("vnetCidr", site.network.vnetCidr, true);
+      const subnet = entry("subnetCidr", site.network.subnetCidr, true);
+      if (subnet.cidr.start < vnet.cidr.start || subnet.cidr.end > vnet.cidr.end) {
+        add(subnet.field, subnet.cidr.text, `The node subnet must lie inside ${vnet.field} (${vnet.cidr.text}).`);
+      }
+      // The subnet lies in the VNet, so the VNet alone stands for both in the checks across sites.
+      const entries = [vnet, entry("podCidr", site.network.podCidr, false), entry("serviceCidr", site.network.serviceCidr, false)];
+      disjoint(entries);
+      return entries;
+    }
+  }
+}

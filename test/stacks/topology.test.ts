@@ -1,0 +1,348 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  TopologyError,
+  defaultTopology,
+  loadTopology,
+  parseTopology,
+  type ExistingSite,
+  type Topology,
+} from "../../stacks/topology";
+
+const FIXTURES = path.join(__dirname, "fixtures");
+const invalid = (name: string) => path.join(FIXTURES, "invalid", name);
+
+/** Loads a topology that must be invalid and returns its problem lines. */
+function problemsOf(load: () => Topology): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (!(error instanceof TopologyError)) throw error;
+    // The message carries every problem on its own line, as the user sees it.
+    for (const problem of error.problems) expect(error.message).toContain(`\n  ${problem.message}`);
+    return error.problems.map((p) => p.message);
+  }
+  throw new Error("expected a TopologyError");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Each invalid file with the exact problems it must produce (each string is the start of one
+ * problem line, so field, value and fix are all pinned) and nothing else.
+ */
+const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ["unknown-cloud.yaml", ['sites[0].cloud: invalid value "oracle". Use one of "aws", "gcp", "azure", "existing".']],
+  ["duplicate-site-names.yaml", ['sites[2].name: invalid value "aws". sites[0] has the same name; site names must be unique.']],
+  [
+    "region-survival-two-sites.yaml",
+    ['survivalGoal: invalid value "region". Surviving the loss of a site needs at least 3 sites (the 2 here'],
+  ],
+  [
+    "region-survival-few-replicas.yaml",
+    ['survivalGoal: invalid value "region". Surviving a site needs 5 replicas with at most 2 in any site, but the sites\' replicas hold only 4'],
+  ],
+  [
+    "region-survival-same-region.yaml",
+    ['sites[1].region: invalid value "us-east-1". sites[0] is in the same region, and CockroachDB treats one region as one failure domain'],
+  ],
+  ["region-of-another-cloud.yaml", ['sites[0].region: invalid value "us-east-1". Use a GCP region such as "us-east4"']],
+  ["zone-outside-region.yaml", ['sites[0].zones[1]: invalid value "us-west-2b". Use a zone of region "us-east-1"']],
+  [
+    "cidrs-overlap-within-site.yaml",
+    ['sites[0].network.podsCidr: invalid value "10.16.0.0/14". It overlaps sites[0].network.subnetCidr (10.16.0.0/20); choose disjoint ranges.'],
+  ],
+  [
+    "cidrs-overlap-across-sites.json",
+    ['sites[2].network.vnetCidr: invalid value "10.0.0.0/16". It overlaps sites[0].network.vpcCidr (10.0.0.0/16) of another site'],
+  ],
+  [
+    "azure-subnet-outside-vnet.yaml",
+    ['sites[0].network.subnetCidr: invalid value "10.33.0.0/20". The node subnet must lie inside sites[0].network.vnetCidr (10.32.0.0/16).'],
+  ],
+  ["machine-type-of-another-cloud.yaml", ['sites[0].nodes.machineType: invalid value "m6i.2xlarge". Use an Azure VM size such as "Standard_D8s_v5".']],
+  ["bad-site-name.yaml", ['sites[0].name: invalid value "AWS_East". Use an RFC 1123 label']],
+  [
+    "statefulset-name-too-long.yaml",
+    [
+      'sites[0].name: invalid value "aws-us-east-1-production-primary-database-site01". The StatefulSet name "crdb-aws-us-east-1-production-primary-database-site01" (statefulSetPrefix + "-" + name) has 53 characters; at most 52',
+    ],
+  ],
+  ["zero-replicas.yaml", ["sites[0].replicas: invalid value 0. Use a whole number >= 1."]],
+  ["replicas-exceed-nodes.yaml", ["sites[0].replicas: invalid value 4. Each CockroachDB pod is sized for a node of its own and the site has 3"]],
+  ["gke-node-count-not-per-zone.yaml", ["sites[0].nodes.count: invalid value 4. GKE runs the same number of nodes in each zone; use a multiple of the site's 3 zones."]],
+  ["bad-memory.yaml", ['cockroach.memory: invalid value "28GB". Use a positive Kubernetes memory quantity']],
+  ["bad-cpu.json", ['cockroach.cpu: invalid value "seven". Use a positive Kubernetes CPU quantity']],
+  ["cidr-host-bits.yaml", ['sites[0].network.vpcCidr: invalid value "10.0.0.1/16". The address has bits set past the /16 prefix']],
+  ["unencrypted-s3.yaml", ["backend.encrypt: invalid value false. The state holds private keys: S3 state is always encrypted."]],
+  [
+    "misspelt-field.yaml",
+    [
+      "sites[0].region: invalid value undefined. This field is required: give a string.",
+      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, kubernetesVersion, nodes, network).',
+    ],
+  ],
+  ["existing-without-context.yaml", ["sites[0].kubeconfig.context: invalid value undefined. Name the kubeconfig context of this cluster"]],
+  ["existing-same-cluster-twice.yaml", ['sites[1].kubeconfig.context: invalid value "dc1". sites[0] uses the same kubeconfig and context']],
+  ["existing-other-cluster-domain.yaml", ['sites[0].clusterDomain: invalid value "corp.internal". Every node advertises <pod>.<namespace>.svc.<clusterDomain>']],
+  ["unquoted-kubernetes-version.yaml", ['sites[0].kubernetesVersion: invalid value 1.3. Quote the version ("1.33")']],
+  ["latest-image.yaml", ['cockroach.image: invalid value "cockroachdb/cockroach:latest". Pin a version']],
+  ["one-aws-zone.yaml", ['sites[0].zones: invalid value ["us-east-1a"]. EKS needs subnets in at least 2 zones']],
+  ["no-sites.yaml", ["sites: invalid value []. Give at least one site."]],
+  [
+    "bad-accounts.yaml",
+    [
+      'accounts.gcpProject: invalid value "My Project". Use a GCP project ID',
+      'accounts.azureSubscriptionId: invalid value "my-subscription". Use the subscription ID, a GUID',
+    ],
+  ],
+  ["unknown-backend.yaml", ['backend.type: invalid value "consul". Use one of "local", "s3", "gcs", "azurerm", "cloud".']],
+  ["not-a-mapping.yaml", ['topology: invalid value [{"name":"aws","cloud":"aws"}]. Use a mapping of fields.']],
+  ["single-site-too-few-replicas.yaml", ['survivalGoal: invalid value "zone". Keeping 3 replicas needs at least 3 CockroachDB pods; the sites run 2.']],
+];
+
+describe("invalid topology files", () => {
+  test("every fixture in fixtures/invalid is in the table", () => {
+    expect(fs.readdirSync(path.join(FIXTURES, "invalid")).sort()).toEqual(
+      [...INVALID_FILES.map(([file]) => file), "malformed.yaml"].sort(),
+    );
+  });
+
+  test.each(INVALID_FILES)("%s", (file, expected) => {
+    const problems = problemsOf(() => loadTopology(invalid(file)));
+    expect(problems).toHaveLength(expected.length);
+    for (const start of expected) {
+      expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${escapeRegExp(start)}`))]));
+    }
+  });
+
+  test("a file with many problems reports them all at once", () => {
+    const problems = problemsOf(() => loadTopology(path.join(FIXTURES, "many-problems.yaml")));
+    expect(problems.map((line) => line.slice(0, line.indexOf(": invalid value"))).sort()).toEqual(
+      [
+        "statefulSetPrefix", // schema: not an RFC 1123 label
+        "cockroach.memory", // schema: not a quantity
+        "sites[1].region", // schema: a zone given as a region
+        "sites[1].nodes.disk", // schema: unknown field
+        "backend.bucket", // schema: required
+        "sites[0].zones[2]", // cross-field: zone of another region
+        "sites[2].name", // cross-site: duplicate name
+        "sites[2].network.vnetCidr", // cross-site: overlaps sites[0]'s VPC
+        "sites[3].clusterDomain", // cross-field: differs from the topology's
+      ].sort(),
+    );
+  });
+
+  test("file errors name the file and the fix", () => {
+    expect(problemsOf(() => loadTopology(invalid("malformed.yaml")))).toEqual([
+      expect.stringMatching(/^topology file: invalid value ".*malformed\.yaml"\. It is not valid YAML: .*line 3/),
+    ]);
+    expect(problemsOf(() => loadTopology("/nonexistent/topology.yaml"))).toEqual([
+      'topology file: invalid value "/nonexistent/topology.yaml". The file cannot be read (ENOENT); check the path.',
+    ]);
+    expect(problemsOf(() => loadTopology("topology.txt"))).toEqual([
+      'topology file: invalid value "topology.txt". Name a .json, .yaml or .yml file.',
+    ]);
+  });
+
+  test("a path from CRDB_TOPOLOGY is reported under that name", () => {
+    const saved = process.env.CRDB_TOPOLOGY;
+    process.env.CRDB_TOPOLOGY = "/nonexistent/t.json";
+    try {
+      expect(problemsOf(() => loadTopology())).toEqual([
+        'CRDB_TOPOLOGY: invalid value "/nonexistent/t.json". The file cannot be read (ENOENT); check the path.',
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.CRDB_TOPOLOGY;
+      else process.env.CRDB_TOPOLOGY = saved;
+    }
+  });
+
+  test("the error message starts with the source and the problem count", () => {
+    expect(() => loadTopology(invalid("bad-accounts.yaml"))).toThrow(/^Invalid topology \(.*bad-accounts\.yaml\), 2 problems:\n {2}accounts\./);
+  });
+
+  test("sites past the 16 default network blocks must set their CIDRs", () => {
+    const sites = Array.from({ length: 17 }, (_, i) => ({ name: `s${i}`, cloud: "azure", region: "eastus" }));
+    expect(problemsOf(() => parseTopology({ survivalGoal: "zone", sites }, "inline"))).toEqual([
+      "sites[16].network: invalid value undefined. Default CIDR blocks exist for the first 16 sites only; set every range of this site's network.",
+    ]);
+  });
+
+  test("the S3 backend needs some lock", () => {
+    const raw = {
+      survivalGoal: "zone",
+      sites: [{ name: "aws", cloud: "aws", region: "us-east-1" }],
+      backend: { type: "s3", bucket: "state", region: "us-east-1", useLockfile: false },
+    };
+    expect(problemsOf(() => parseTopology(raw, "inline"))).toEqual([
+      "backend.useLockfile: invalid value false. Without a lock two deploys can overwrite each other's state; keep useLockfile true or set dynamodbTable.",
+    ]);
+    const withTable = { ...raw, backend: { ...raw.backend, dynamodbTable: "locks" } };
+    expect(parseTopology(withTable, "inline").backend).toMatchObject({ useLockfile: false, dynamodbTable: "locks" });
+  });
+});
+
+/** Every other message, each from a one-site topology that is valid but for one field. */
+const aws = { name: "aws", cloud: "aws", region: "us-east-1" };
+const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, string]> = [
+  ["aws region", { sites: [{ ...aws, region: "eastus" }] }, 'sites[0].region: invalid value "eastus". Use an AWS region code such as "us-east-1"'],
+  ["azure region", { sites: [{ name: "az", cloud: "azure", region: "East US" }] }, 'sites[0].region: invalid value "East US". Use an Azure region name such as "eastus"'],
+  ["aws machine", { sites: [{ ...aws, nodes: { machineType: "m6i-2xlarge" } }] }, 'sites[0].nodes.machineType: invalid value "m6i-2xlarge". Use an EC2 instance type'],
+  ["gcp machine", { sites: [{ name: "g", cloud: "gcp", region: "us-east4", nodes: { machineType: "n2.standard" } }] }, 'sites[0].nodes.machineType: invalid value "n2.standard". Use a Compute Engine machine type'],
+  ["disk size", { sites: [{ ...aws, nodes: { diskSizeGb: 10 } }] }, "sites[0].nodes.diskSizeGb: invalid value 10. Use at least 20 GiB"],
+  ["disk type", { sites: [{ ...aws, nodes: { diskSizeGb: "100" } }] }, 'sites[0].nodes.diskSizeGb: invalid value "100". Use a whole number of GiB.'],
+  ["count type", { sites: [{ ...aws, nodes: { count: 2.5 } }] }, "sites[0].nodes.count: invalid value 2.5. Use a whole number."],
+  ["version format", { sites: [{ ...aws, kubernetesVersion: "1.33.2" }] }, 'sites[0].kubernetesVersion: invalid value "1.33.2". Use a "1.<minor>" version'],
+  ["version type", { sites: [{ ...aws, kubernetesVersion: true }] }, 'sites[0].kubernetesVersion: invalid value true. Use a quoted "1.<minor>" version'],
+  ["empty zone", { sites: [{ ...aws, zones: ["us-east-1a", ""] }] }, 'sites[0].zones[1]: invalid value "". Use a non-empty string.'],
+  ["duplicate zone", { sites: [{ ...aws, zones: ["us-east-1a", "us-east-1a"] }] }, 'sites[0].zones[1]: invalid value "us-east-1a". The zone is listed twice'],
+  ["gcp zone", { sites: [{ name: "g", cloud: "gcp", region: "us-east4", zones: ["us-east4a"] }] }, 'sites[0].zones[0]: invalid value "us-east4a". Use a zone of region "us-east4": the region, "-" and a letter'],
+  ["azure zone", { sites: [{ name: "az", cloud: "azure", region: "eastus", zones: ["4"] }] }, 'sites[0].zones[0]: invalid value "4". Use Azure availability zone numbers'],
+  ["no azure zones", { sites: [{ name: "az", cloud: "azure", region: "eastus", zones: [] }] }, "sites[0].zones: invalid value []. List at least one zone"],
+  ["aws vpc size", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/8" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/8". AWS allows VPC blocks from /16 to /28.'],
+  ["survival enum", { survivalGoal: "cloud" }, 'survivalGoal: invalid value "cloud". Use one of "zone", "region".'],
+  ["image tag", { cockroach: { image: "cockroachdb/cockroach" } }, 'cockroach.image: invalid value "cockroachdb/cockroach". Pin the image with a tag or digest'],
+  ["s3 bucket", { backend: { type: "s3", bucket: "My_Bucket", region: "us-east-1" } }, 'backend.bucket: invalid value "My_Bucket". Use a bucket name of 3-63 lower-case letters, digits, \'-\' and \'.\'.'],
+  ["gcs bucket", { backend: { type: "gcs", bucket: "B" } }, 'backend.bucket: invalid value "B". Use a bucket name of 3-63 lower-case letters, digits, \'-\', \'_\' and \'.\'.'],
+  ["key prefix", { backend: { type: "s3", bucket: "state", region: "us-east-1", keyPrefix: "/crdb/" } }, 'backend.keyPrefix: invalid value "/crdb/". Use a prefix without leading or trailing \'/\'.'],
+  ["storage account", { backend: { type: "azurerm", resourceGroupName: "rg", storageAccountName: "My-Account", containerName: "tfstate" } }, 'backend.storageAccountName: invalid value "My-Account". Use a storage account name of 3-24'],
+  ["container", { backend: { type: "azurerm", resourceGroupName: "rg", storageAccountName: "acct", containerName: "tf--state" } }, 'backend.containerName: invalid value "tf--state". Use a container name of 3-63'],
+  ["workspace prefix", { backend: { type: "cloud", organization: "acme", workspacePrefix: "crdb prod" } }, 'backend.workspacePrefix: invalid value "crdb prod". Use 1-60 letters, digits'],
+  ["organization", { backend: { type: "cloud", organization: "", workspacePrefix: "crdb" } }, 'backend.organization: invalid value "". Use a non-empty string.'],
+];
+
+describe("field messages", () => {
+  test.each(INLINE_CASES)("%s", (_name, overrides, expected) => {
+    const raw = { survivalGoal: "zone", sites: [aws], ...overrides };
+    const problems = problemsOf(() => parseTopology(raw, "inline"));
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(expected) ? expected : problems[0]).toBe(expected);
+  });
+});
+
+describe("valid topologies", () => {
+  test("the default: EKS, GKE and AKS, 3 nodes each, surviving a cloud", () => {
+    const topology = defaultTopology();
+    expect(topology.source).toBe("built-in default");
+    expect(topology.survivalGoal).toBe("region");
+    expect(topology.sites.map((s) => [s.name, s.cloud, s.region, s.replicas])).toEqual([
+      ["aws", "aws", "us-east-1", 3],
+      ["gcp", "gcp", "us-east4", 3],
+      ["azure", "azure", "eastus", 3],
+    ]);
+    for (const site of topology.sites) {
+      if (site.cloud === "existing") throw new Error("no existing site in the default");
+      expect(site.nodes.count).toBe(3);
+      expect(site.zones).toHaveLength(3);
+    }
+    expect(topology.sites.map((s) => s.cloud !== "existing" && s.nodes.machineType)).toEqual(["m6i.2xlarge", "n2-standard-8", "Standard_D8s_v5"]);
+    expect(topology.sites[2]).toMatchObject({
+      zones: ["1", "2", "3"],
+      network: { vnetCidr: "10.32.0.0/16", subnetCidr: "10.32.0.0/20", podCidr: "10.36.0.0/14", serviceCidr: "10.40.0.0/16" },
+    });
+    expect(topology).toMatchObject({
+      namespace: "cockroachdb",
+      clusterDomain: "cluster.local",
+      statefulSetPrefix: "crdb",
+      cockroach: {},
+      accounts: {},
+      backend: { type: "local", directory: path.resolve("terraform-state") },
+    });
+  });
+
+  test("loadTopology() without CRDB_TOPOLOGY is the default", () => {
+    const saved = process.env.CRDB_TOPOLOGY;
+    delete process.env.CRDB_TOPOLOGY;
+    try {
+      expect(loadTopology()).toEqual(defaultTopology());
+    } finally {
+      if (saved !== undefined) process.env.CRDB_TOPOLOGY = saved;
+    }
+  });
+
+  test("a YAML file with every field, relative paths resolved against the file", () => {
+    const file = path.join(FIXTURES, "valid", "full.yaml");
+    const topology = loadTopology(file);
+    expect(topology.source).toBe(file);
+    expect(topology.cockroach).toEqual({ image: "cockroachdb/cockroach:v26.2.0", cpu: "7", memory: "28Gi", storageSize: "200Gi" });
+    expect(topology.backend).toEqual({
+      type: "s3",
+      bucket: "acme-terraform-state",
+      region: "us-east-1",
+      keyPrefix: "crdb/prod",
+      encrypt: true,
+      useLockfile: true,
+      kmsKeyId: "alias/terraform-state",
+    });
+    expect(topology.accounts).toEqual({ awsProfile: "prod", gcpProject: "acme-crdb-prod", azureSubscriptionId: "00000000-1111-2222-3333-444444444444" });
+    expect(topology.sites.map((s) => s.replicas)).toEqual([3, 4, 3, 3]);
+    const existing = topology.sites[3] as ExistingSite;
+    expect(existing.kubeconfig).toEqual({ path: path.join(FIXTURES, "valid", "kube", "dc1.yaml"), context: "dc1-admin" });
+    expect(existing.storageClassName).toBe("fast-ssd");
+    expect(existing.zones).toEqual([]);
+  });
+
+  test("a minimal JSON file gets per-site default networks, zones and a cloud backend", () => {
+    const topology = loadTopology(path.join(FIXTURES, "valid", "minimal.json"));
+    expect(topology.sites.map((s) => (s.cloud === "existing" ? undefined : s.network))).toEqual([
+      { vpcCidr: "10.0.0.0/16" },
+      { vpcCidr: "10.16.0.0/16" },
+      { subnetCidr: "10.32.0.0/20", podsCidr: "10.36.0.0/14", servicesCidr: "10.40.0.0/20" },
+    ]);
+    expect(topology.sites.map((s) => s.zones)).toEqual([
+      ["us-east-1a", "us-east-1b", "us-east-1c"],
+      ["us-west-2a", "us-west-2b", "us-west-2c"],
+      ["us-central1-a", "us-central1-b", "us-central1-c"],
+    ]);
+    expect(topology.backend).toEqual({ type: "cloud", organization: "acme", workspacePrefix: "crdb" });
+  });
+
+  test("replicas default to the node count; kubeconfig keeps ~ for the provider to expand", () => {
+    const topology = parseTopology(
+      {
+        sites: [
+          { name: "a", cloud: "aws", region: "us-east-1", nodes: { count: 5 } },
+          { name: "b", cloud: "gcp", region: "us-east1" },
+          { name: "c", cloud: "existing", region: "dc", kubeconfig: { context: "c" }, storageClassName: "ssd" },
+        ],
+      },
+      "inline",
+    );
+    expect(topology.sites.map((s) => s.replicas)).toEqual([5, 3, 3]);
+    expect(topology.sites[1].zones).toEqual(["us-east1-b", "us-east1-c", "us-east1-d"]);
+    expect((topology.sites[2] as ExistingSite).kubeconfig.path).toBe("~/.kube/config");
+  });
+
+  test("service and overlay pod ranges may repeat across sites; routable ones may not", () => {
+    const azure = (name: string, index: number) => ({
+      name,
+      cloud: "azure",
+      region: "eastus",
+      network: {
+        vnetCidr: `10.${index}.0.0/16`,
+        subnetCidr: `10.${index}.0.0/20`,
+        podCidr: "192.168.0.0/16",
+        serviceCidr: "172.16.0.0/16",
+      },
+    });
+    expect(() => parseTopology({ survivalGoal: "zone", sites: [azure("a", 1), azure("b", 2), azure("c", 3)] }, "inline")).not.toThrow();
+    expect(problemsOf(() => parseTopology({ survivalGoal: "zone", sites: [azure("a", 1), azure("b", 2), azure("c", 2)] }, "inline"))).toEqual([
+      'sites[2].network.vnetCidr: invalid value "10.2.0.0/16". It overlaps sites[1].network.vnetCidr (10.2.0.0/16) of another site; node and pod ranges must be disjoint across sites.',
+    ]);
+  });
+
+  test("a local state directory resolves against the topology file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "topology-"));
+    try {
+      const file = path.join(dir, "t.json");
+      fs.writeFileSync(file, JSON.stringify({ survivalGoal: "zone", sites: [{ name: "a", cloud: "aws", region: "us-east-1" }], backend: { type: "local", directory: "state" } }));
+      expect(loadTopology(file).backend).toEqual({ type: "local", directory: path.join(dir, "state") });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
