@@ -1,0 +1,210 @@
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
+import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { checkDisjointCidrs, checkInteger, fail } from "../core/validation";
+import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
+import { checkMachineType, cidrHost, resolveCloudSiteInputs } from "./site-inputs";
+import { createSiteProviders } from "./site-providers";
+
+export interface AksSiteProps extends CloudSiteProps {
+  /** The cluster stack's azurerm provider (4.x needs its subscription_id; a token is fine). */
+  readonly provider: AzurermProvider;
+  /**
+   * Resource group created for the cluster's network and cluster.
+   * @default `<clusterName>-rg`
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * Address space of the VNet and of its one node subnet.
+   * @default "10.30.0.0/16"
+   */
+  readonly nodeCidr?: string;
+  /**
+   * Pod addresses of the Azure CNI overlay (not routable outside the cluster).
+   * @default "10.32.0.0/14"
+   */
+  readonly podCidr?: string;
+  /**
+   * Service addresses; the DNS service takes the 10th address. Set explicitly because the
+   * AKS default, 10.0.0.0/16, collides with common VPC ranges.
+   * @default "10.31.0.0/16"
+   */
+  readonly serviceCidr?: string;
+  /**
+   * Machine type of the system pool, which runs only critical add-ons.
+   * @default "Standard_D4s_v5"
+   */
+  readonly systemMachineType?: string;
+  /**
+   * Nodes in the system pool, spread over the zones.
+   * @default 3
+   */
+  readonly systemNodeCount?: number;
+  /**
+   * AKS pricing tier; "Standard" carries the uptime SLA a production control plane needs.
+   * @default "Standard"
+   */
+  readonly skuTier?: "Free" | "Standard" | "Premium";
+  /**
+   * Grant the cluster identity Network Contributor on the node subnet, which AKS needs in a
+   * VNet it did not create (needs Owner or User Access Administrator where Terraform runs).
+   * @default true
+   */
+  readonly grantSubnetAccess?: boolean;
+}
+
+/**
+ * An AKS cluster ready for CockroachDB: resource group, VNet and subnet, an explicit Azure CNI
+ * overlay network profile, a system pool that runs only critical add-ons and a user pool for
+ * the database, both over zones 1-3 and both replaceable in place (temporary_name_for_rotation).
+ */
+export class AksSite extends Construct implements KubernetesSite {
+  readonly siteName: string;
+  readonly cloud = "azure" as const;
+  readonly region: string;
+  readonly zones: readonly string[];
+  readonly clusterName: string;
+  /** Exists on every AKS cluster: Premium SSD, WaitForFirstConsumer, expandable. */
+  readonly storageClassName = "managed-csi-premium";
+  readonly loadBalancerAnnotations: Readonly<Record<string, string>> = {};
+  /** Unknown at synth: AKS allocates the outbound load balancer's addresses. */
+  readonly egressCidrs?: readonly string[];
+  readonly resourceGroupName: string;
+  readonly networkCidrs: Readonly<Record<string, string>>;
+  readonly cluster: KubernetesCluster;
+  readonly nodePool: KubernetesClusterNodePool;
+
+  constructor(scope: Construct, id: string, props: AksSiteProps) {
+    super(scope, id);
+    const inputs = resolveCloudSiteInputs("azure", props);
+    const { region, zones, clusterName } = inputs;
+    const nodeCidr = props.nodeCidr ?? "10.30.0.0/16";
+    const podCidr = props.podCidr ?? "10.32.0.0/14";
+    const serviceCidr = props.serviceCidr ?? "10.31.0.0/16";
+    checkDisjointCidrs([
+      ["nodeCidr", nodeCidr],
+      ["podCidr", podCidr],
+      ["serviceCidr", serviceCidr],
+    ]);
+    const systemMachineType = checkMachineType("azure", "systemMachineType", props.systemMachineType ?? "Standard_D4s_v5");
+    const systemNodeCount = checkInteger("systemNodeCount", props.systemNodeCount ?? 3, 1);
+    const resourceGroupName = props.resourceGroupName ?? `${clusterName}-rg`;
+    if (!/^[-\w.()]{1,89}[-\w()]$/.test(resourceGroupName)) {
+      fail("resourceGroupName", resourceGroupName, "Use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'.");
+    }
+
+    this.siteName = inputs.siteName;
+    this.region = region;
+    this.zones = zones;
+    this.clusterName = clusterName;
+    this.networkCidrs = { nodeCidr, podCidr, serviceCidr };
+    this.resourceGroupName = resourceGroupName;
+    const provider = props.provider;
+
+    const group = new ResourceGroup(this, "rg", { provider, name: resourceGroupName, location: region });
+    const vnet = new VirtualNetwork(this, "vnet", {
+      provider,
+      name: `${clusterName}-vnet`,
+      location: region,
+      resourceGroupName: group.name,
+      addressSpace: [nodeCidr],
+    });
+    const subnet = new Subnet(this, "nodes-subnet", {
+      provider,
+      name: "nodes",
+      resourceGroupName: group.name,
+      virtualNetworkName: vnet.name,
+      addressPrefixes: [nodeCidr],
+    });
+    // Without an explicit setting AKS keeps a surge default that Terraform then shows as drift.
+    const upgradeSettings = { maxSurge: "10%" };
+
+    this.cluster = new KubernetesCluster(this, "cluster", {
+      provider,
+      name: clusterName,
+      location: region,
+      resourceGroupName: group.name,
+      dnsPrefix: clusterName,
+      kubernetesVersion: inputs.kubernetesVersion,
+      skuTier: props.skuTier ?? "Standard",
+      identity: { type: "SystemAssigned" },
+      roleBasedAccessControlEnabled: true,
+      defaultNodePool: {
+        name: "system",
+        vmSize: systemMachineType,
+        nodeCount: systemNodeCount,
+        zones,
+        vnetSubnetId: subnet.id,
+        // Taints the pool CriticalAddonsOnly so the database lands on the user pool.
+        onlyCriticalAddonsEnabled: true,
+        temporaryNameForRotation: "systemtmp",
+        upgradeSettings,
+      },
+      // Leaving the profile out gives kubenet, and changing it later replaces the cluster.
+      networkProfile: {
+        networkPlugin: "azure",
+        networkPluginMode: "overlay",
+        podCidr,
+        serviceCidr,
+        dnsServiceIp: cidrHost("serviceCidr", serviceCidr, 10),
+        loadBalancerSku: "standard",
+        outboundType: "loadBalancer",
+      },
+      apiServerAccessProfile: inputs.apiAccessCidrs ? { authorizedIpRanges: inputs.apiAccessCidrs } : undefined,
+    });
+
+    if (props.grantSubnetAccess ?? true) {
+      new RoleAssignment(this, "subnet-network-contributor", {
+        provider,
+        scope: subnet.id,
+        roleDefinitionName: "Network Contributor",
+        principalId: this.cluster.identity.principalId,
+        principalType: "ServicePrincipal",
+      });
+    }
+
+    this.nodePool = new KubernetesClusterNodePool(this, "nodes", {
+      provider,
+      name: "crdb",
+      mode: "User",
+      kubernetesClusterId: this.cluster.id,
+      orchestratorVersion: inputs.kubernetesVersion,
+      vmSize: inputs.machineType,
+      nodeCount: inputs.nodeCount,
+      zones,
+      vnetSubnetId: subnet.id,
+      osDiskSizeGb: inputs.diskSizeGb,
+      osDiskType: "Managed",
+      temporaryNameForRotation: "crdbtmp",
+      upgradeSettings,
+      nodeLabels: { "cockroachdb.com/site": this.siteName },
+    });
+  }
+
+  connect(scope: Construct, id: string, options: ConnectOptions = {}): SiteProviders {
+    // kube_config holds a client certificate (AKS local accounts stay enabled, the default):
+    // no data source, only this cluster's attributes, read by remote state from another stack.
+    const kubeConfig = this.cluster.kubeConfig.get(0);
+    return createSiteProviders(
+      new Construct(scope, id),
+      {
+        host: kubeConfig.host,
+        clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
+        clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
+        clientKey: Fn.base64decode(kubeConfig.clientKey),
+      },
+      options.alias,
+    );
+  }
+
+  ensureStorageClass(_scope: Construct, _id: string, _kubernetes: KubernetesProvider): string {
+    return this.storageClassName;
+  }
+}

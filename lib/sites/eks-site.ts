@@ -1,0 +1,373 @@
+import { Fn, ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
+import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
+import { checkDisjointCidrs, fail, parseIpv4Cidr } from "../core/validation";
+import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
+import { cidrSubnet, checkPrefixLength, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
+import { ClusterCredentials, createSiteProviders, requireCloudProvider } from "./site-providers";
+
+export interface EksSiteProps extends CloudSiteProps {
+  /** The cluster stack's AWS provider; its region must be `region`. */
+  readonly provider: AwsProvider;
+  /**
+   * The VPC's address range, /16 to /20. Each zone gets a private subnet of 1/8 of it for
+   * nodes AND pods (the VPC CNI gives pods VPC addresses) and a small public subnet for
+   * load balancers and NAT.
+   * @default "10.10.0.0/16"
+   */
+  readonly vpcCidr?: string;
+  /**
+   * Kubernetes Service address range: private (RFC 1918), /12 to /24, outside the VPC.
+   * @default "172.20.0.0/16"
+   */
+  readonly serviceCidr?: string;
+  /**
+   * IAM role or user ARNs given cluster-admin through EKS access entries. Do not list the
+   * identity that creates the cluster while `bootstrapClusterCreatorAdminPermissions` is
+   * true: EKS already made an entry for it and a second one fails.
+   * @default []
+   */
+  readonly adminPrincipalArns?: readonly string[];
+  /**
+   * Whether the identity that creates the cluster becomes cluster-admin. Changing it
+   * replaces the cluster.
+   * @default true
+   */
+  readonly bootstrapClusterCreatorAdminPermissions?: boolean;
+  /**
+   * How consuming stacks authenticate: "token" uses the aws_eks_cluster_auth data source
+   * (works anywhere Terraform runs, e.g. HCP Terraform; the token lives 15 minutes),
+   * "exec" runs `aws eks get-token` (needs the AWS CLI where Terraform runs; never expires).
+   * @default "token"
+   */
+  readonly authentication?: "token" | "exec";
+  /**
+   * AWS CLI profile for "exec" authentication.
+   * @default the CLI's default credential chain
+   */
+  readonly awsCliProfile?: string;
+}
+
+const SERVICE_ACCOUNT_EBS_CSI = "ebs-csi-controller-sa";
+const ARN_PRINCIPAL = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+
+/**
+ * An EKS cluster ready for CockroachDB: a VPC over the zones (public subnets for load
+ * balancers, private subnets with one NAT gateway per zone for nodes), access entries
+ * instead of the aws-auth ConfigMap, one managed node group over the zones and the EBS CSI
+ * driver with its own IAM role through EKS Pod Identity. Needs only the aws provider and no
+ * data source, so the stack plans offline.
+ */
+export class EksSite extends Construct implements KubernetesSite {
+  readonly siteName: string;
+  readonly cloud = "aws" as const;
+  readonly region: string;
+  readonly zones: readonly string[];
+  readonly clusterName: string;
+  readonly storageClassName = "gp3";
+  readonly egressCidrs: readonly string[];
+  readonly loadBalancerAnnotations: Readonly<Record<string, string>> = {
+    // Without it the in-tree AWS cloud provider creates a Classic ELB.
+    "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+  };
+  /** The site's address ranges by prop name, for checks across sites. */
+  readonly networkCidrs: Readonly<Record<string, string>>;
+  readonly cluster: EksCluster;
+  readonly nodeGroup: EksNodeGroup;
+  readonly vpc: Vpc;
+  private readonly authentication: "token" | "exec";
+  private readonly awsCliProfile?: string;
+
+  constructor(scope: Construct, id: string, props: EksSiteProps) {
+    super(scope, id);
+    const inputs = resolveCloudSiteInputs("aws", props, 6);
+    const { region, zones, clusterName } = inputs;
+    const providerRegion = props.provider.region;
+    if (isLiteral(providerRegion) && providerRegion !== region) {
+      fail("region", region, `The AwsProvider passed as provider is set to region ${JSON.stringify(providerRegion)}; use the same region for both.`);
+    }
+    const vpcCidr = checkPrefixLength("vpcCidr", props.vpcCidr ?? "10.10.0.0/16", 16, 20, "each zone gets 1/8 of it for nodes and pods");
+    const serviceCidr = checkPrefixLength("serviceCidr", props.serviceCidr ?? "172.20.0.0/16", 12, 24, "EKS accepts only that range of sizes");
+    checkRfc1918("serviceCidr", serviceCidr);
+    checkDisjointCidrs([
+      ["vpcCidr", vpcCidr],
+      ["serviceCidr", serviceCidr],
+    ]);
+    const adminPrincipalArns = props.adminPrincipalArns ?? [];
+    adminPrincipalArns.forEach((arn, i) => {
+      if (isLiteral(arn) && !ARN_PRINCIPAL.test(arn)) {
+        fail(`adminPrincipalArns[${i}]`, arn, "Use an IAM role or user ARN such as \"arn:aws:iam::123456789012:role/admin\" (not an assumed-role session ARN).");
+      }
+    });
+    if (props.awsCliProfile !== undefined && props.authentication !== "exec") {
+      fail("awsCliProfile", props.awsCliProfile, 'It is used only with authentication "exec"; set that too or drop the profile.');
+    }
+
+    this.siteName = inputs.siteName;
+    this.region = region;
+    this.zones = zones;
+    this.clusterName = clusterName;
+    this.authentication = props.authentication ?? "token";
+    this.awsCliProfile = props.awsCliProfile;
+    this.networkCidrs = { vpcCidr, serviceCidr };
+    const provider = props.provider;
+    const partition = awsPartition(region);
+    const clusterTag = { [`kubernetes.io/cluster/${clusterName}`]: "shared" };
+    const name = (suffix: string) => ({ Name: `${clusterName}-${suffix}` });
+
+    // Network: public subnets take load balancers and NAT; nodes live in private subnets.
+    this.vpc = new Vpc(this, "vpc", {
+      provider,
+      cidrBlock: vpcCidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: name("vpc"),
+    });
+    const igw = new InternetGateway(this, "igw", { provider, vpcId: this.vpc.id, tags: name("igw") });
+    const publicRoutes = new RouteTable(this, "public-rt", { provider, vpcId: this.vpc.id, tags: name("public") });
+    const internetRoute = new Route(this, "public-default", {
+      provider,
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: igw.id,
+    });
+    const privateSubnets: Subnet[] = [];
+    const egressReady: ITerraformDependable[] = [];
+    const eips: Eip[] = [];
+    zones.forEach((zone, i) => {
+      const publicSubnet = new Subnet(this, `public-${zone}`, {
+        provider,
+        vpcId: this.vpc.id,
+        availabilityZone: zone,
+        cidrBlock: cidrSubnet("vpcCidr", vpcCidr, 6, 56 + i),
+        tags: { ...name(`public-${zone}`), ...clusterTag, "kubernetes.io/role/elb": "1" },
+      });
+      new RouteTableAssociation(this, `public-${zone}-rta`, { provider, subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
+      const eip = new Eip(this, `nat-${zone}-eip`, { provider, domain: "vpc", tags: name(`nat-${zone}`) });
+      eips.push(eip);
+      const nat = new NatGateway(this, `nat-${zone}`, {
+        provider,
+        allocationId: eip.id,
+        subnetId: publicSubnet.id,
+        tags: name(`nat-${zone}`),
+        dependsOn: [igw, internetRoute],
+      });
+      const privateSubnet = new Subnet(this, `private-${zone}`, {
+        provider,
+        vpcId: this.vpc.id,
+        availabilityZone: zone,
+        cidrBlock: cidrSubnet("vpcCidr", vpcCidr, 3, i),
+        tags: { ...name(`private-${zone}`), ...clusterTag, "kubernetes.io/role/internal-elb": "1" },
+      });
+      privateSubnets.push(privateSubnet);
+      const privateRoutes = new RouteTable(this, `private-${zone}-rt`, { provider, vpcId: this.vpc.id, tags: name(`private-${zone}`) });
+      const natRoute = new Route(this, `private-${zone}-default`, {
+        provider,
+        routeTableId: privateRoutes.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        natGatewayId: nat.id,
+      });
+      const association = new RouteTableAssociation(this, `private-${zone}-rta`, {
+        provider,
+        subnetId: privateSubnet.id,
+        routeTableId: privateRoutes.id,
+      });
+      egressReady.push(natRoute, association);
+    });
+    this.egressCidrs = eips.map((eip) => `${eip.publicIp}/32`);
+
+    // IAM. Role names carry the region because IAM is global and cluster names are not.
+    const managedPolicy = (policy: string) => `arn:${partition}:iam::aws:policy/${policy}`;
+    const role = (roleId: string, service: string, policies: string[], actions: string[] = ["sts:AssumeRole"]) => {
+      const iamRole = new IamRole(this, `${roleId}-role`, {
+        provider,
+        name: `${clusterName}-${region}-${roleId}`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: actions }],
+        }),
+      });
+      const attachments = policies.map(
+        (policy) =>
+          new IamRolePolicyAttachment(this, `${roleId}-${policy}`, { provider, role: iamRole.name, policyArn: managedPolicy(policy) }),
+      );
+      return { iamRole, attachments };
+    };
+    const clusterRole = role("cluster", "eks.amazonaws.com", ["AmazonEKSClusterPolicy"]);
+    const nodeRole = role("node", "ec2.amazonaws.com", [
+      "AmazonEKSWorkerNodePolicy",
+      "AmazonEKS_CNI_Policy",
+      "AmazonEC2ContainerRegistryReadOnly",
+    ]);
+    // EKS Pod Identity needs sts:TagSession as well; unlike IRSA it needs no OIDC provider
+    // (whose thumbprint would need a tls data source in this stack).
+    const ebsCsiRole = role("ebs-csi", "pods.eks.amazonaws.com", ["service-role/AmazonEBSCSIDriverPolicy"], [
+      "sts:AssumeRole",
+      "sts:TagSession",
+    ]);
+
+    this.cluster = new EksCluster(this, "cluster", {
+      provider,
+      name: clusterName,
+      version: inputs.kubernetesVersion ?? "1.34",
+      roleArn: clusterRole.iamRole.arn,
+      accessConfig: {
+        authenticationMode: "API",
+        bootstrapClusterCreatorAdminPermissions: props.bootstrapClusterCreatorAdminPermissions ?? true,
+      },
+      // STANDARD is the API default too, but EXTENDED support is billed extra: say it.
+      upgradePolicy: { supportType: "STANDARD" },
+      kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: serviceCidr },
+      vpcConfig: {
+        subnetIds: privateSubnets.map((s) => s.id),
+        // Terraform and the consuming stacks run outside the VPC; nodes use the private endpoint.
+        endpointPublicAccess: true,
+        endpointPrivateAccess: true,
+        publicAccessCidrs: inputs.apiAccessCidrs,
+      },
+      // The policy must outlive the cluster on destroy, or EKS cannot clean up its ENIs.
+      dependsOn: clusterRole.attachments,
+    });
+
+    adminPrincipalArns.forEach((principalArn, i) => {
+      const entry = new EksAccessEntry(this, `admin-${i}`, {
+        provider,
+        clusterName: this.cluster.name,
+        principalArn,
+        type: "STANDARD",
+      });
+      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+        provider,
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: "cluster" },
+      });
+    });
+
+    this.nodeGroup = new EksNodeGroup(this, "nodes", {
+      provider,
+      clusterName: this.cluster.name,
+      nodeGroupName: "crdb",
+      nodeRoleArn: nodeRole.iamRole.arn,
+      subnetIds: privateSubnets.map((s) => s.id),
+      instanceTypes: [inputs.machineType],
+      amiType: isGraviton(inputs.machineType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+      diskSize: inputs.diskSizeGb,
+      scalingConfig: { desiredSize: inputs.nodeCount, minSize: inputs.nodeCount, maxSize: inputs.nodeCount },
+      // One node at a time, like the database's PodDisruptionBudget.
+      updateConfig: { maxUnavailable: 1 },
+      labels: { "cockroachdb.com/site": this.siteName },
+      // Nodes in private subnets cannot join before their NAT route exists.
+      dependsOn: [...nodeRole.attachments, ...egressReady],
+    });
+
+    // Both add-ons run pods: created before the nodes they would sit DEGRADED and fail.
+    const podIdentityAgent = new EksAddon(this, "pod-identity-agent", {
+      provider,
+      clusterName: this.cluster.name,
+      addonName: "eks-pod-identity-agent",
+      resolveConflictsOnCreate: "OVERWRITE",
+      resolveConflictsOnUpdate: "OVERWRITE",
+      dependsOn: [this.nodeGroup],
+    });
+    const ebsCsiIdentity = new EksPodIdentityAssociation(this, "ebs-csi-identity", {
+      provider,
+      clusterName: this.cluster.name,
+      namespace: "kube-system",
+      serviceAccount: SERVICE_ACCOUNT_EBS_CSI,
+      roleArn: ebsCsiRole.iamRole.arn,
+      dependsOn: ebsCsiRole.attachments,
+    });
+    new EksAddon(this, "ebs-csi", {
+      provider,
+      clusterName: this.cluster.name,
+      addonName: "aws-ebs-csi-driver",
+      resolveConflictsOnCreate: "OVERWRITE",
+      resolveConflictsOnUpdate: "OVERWRITE",
+      dependsOn: [this.nodeGroup, podIdentityAgent, ebsCsiIdentity],
+    });
+  }
+
+  connect(scope: Construct, id: string, options: ConnectOptions = {}): SiteProviders {
+    const connection = new Construct(scope, id);
+    const base = {
+      host: this.cluster.endpoint,
+      clusterCaCertificate: Fn.base64decode(this.cluster.certificateAuthority.get(0).data),
+    };
+    let credentials: ClusterCredentials;
+    if (this.authentication === "exec") {
+      const profile = this.awsCliProfile ? ["--profile", this.awsCliProfile] : [];
+      credentials = {
+        ...base,
+        exec: {
+          apiVersion: "client.authentication.k8s.io/v1beta1",
+          command: "aws",
+          args: ["eks", "get-token", "--cluster-name", this.cluster.name, "--region", this.region, "--output", "json", ...profile],
+        },
+      };
+    } else {
+      const aws = requireCloudProvider(options.cloudProvider, "aws", this.siteName, "aws_eks_cluster_auth signs the cluster token with it");
+      const auth = new DataAwsEksClusterAuth(connection, "auth", { provider: aws, name: this.cluster.name });
+      credentials = { ...base, token: auth.token };
+    }
+    return createSiteProviders(connection, credentials, options.alias);
+  }
+
+  ensureStorageClass(scope: Construct, id: string, kubernetes: KubernetesProvider): string {
+    // EKS >= 1.30 has no default StorageClass; gp3 beats gp2 on price and baseline IOPS.
+    new StorageClassV1(scope, id, {
+      provider: kubernetes,
+      metadata: { name: this.storageClassName },
+      storageProvisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true", fsType: "ext4" },
+      reclaimPolicy: "Delete",
+      // Binds each volume in the zone its pod is scheduled to.
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+    });
+    return this.storageClassName;
+  }
+}
+
+/** The ARN partition of a region. */
+export function awsPartition(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  return "aws";
+}
+
+/** Graviton (arm64) families carry a "g" right after the generation digit: m7g, c6gn, r8gd. */
+export function isGraviton(instanceType: string): boolean {
+  return /^[a-z]+\d+g/.test(instanceType);
+}
+
+const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((range) => parseIpv4Cidr("RFC 1918", range));
+
+function checkRfc1918(field: string, cidr: string): void {
+  const block = parseIpv4Cidr(field, cidr);
+  if (!RFC1918.some((range) => range.start <= block.start && block.end <= range.end)) {
+    fail(field, cidr, "EKS needs a private range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.");
+  }
+}

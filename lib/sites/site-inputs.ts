@@ -1,0 +1,215 @@
+/**
+ * Synth-time checks and defaults for cloud site props. Formats are checked per cloud so a
+ * region, zone or machine type of the wrong cloud (a common copy-paste slip in a multi-cloud
+ * topology) fails before Terraform runs.
+ */
+import { Token } from "cdktf";
+import { checkDnsLabel, checkInteger, fail, parseIpv4Cidr } from "../core/validation";
+import { CloudSiteProps, SiteCloud } from "./kubernetes-site";
+
+export type CloudName = Exclude<SiteCloud, "existing">;
+
+interface CloudRules {
+  readonly region: RegExp;
+  readonly regionExample: string;
+  readonly machineType: RegExp;
+  readonly machineTypeExample: string;
+  readonly kubernetesVersion: RegExp;
+  readonly kubernetesVersionExample: string;
+}
+
+const RULES: Record<CloudName, CloudRules> = {
+  aws: {
+    region: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/,
+    regionExample: '"us-west-2"',
+    // family (letters and a generation digit, e.g. m6i, u-6tb1) "." size
+    machineType: /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(nano|micro|small|medium|\d*x?large|metal(-\d+xl)?)$/,
+    machineTypeExample: '"m6i.2xlarge"',
+    kubernetesVersion: /^1\.\d{2}$/,
+    kubernetesVersionExample: '"1.34" (EKS takes major.minor only)',
+  },
+  gcp: {
+    region: /^[a-z]+-[a-z]+\d+$/,
+    regionExample: '"us-central1"',
+    machineType: /^[a-z][a-z0-9]*\d[a-z0-9]*-[a-z0-9]+(-[a-z0-9]+)*$/,
+    machineTypeExample: '"n2-standard-8"',
+    kubernetesVersion: /^1\.\d{2}(\.\d+(-gke\.\d+)?)?$/,
+    kubernetesVersionExample: '"1.34" or "1.34.1-gke.1000"',
+  },
+  azure: {
+    region: /^[a-z]+\d?$/,
+    regionExample: '"eastus2" (the short location name, not "East US 2")',
+    machineType: /^(Standard|Basic)_[A-Z][A-Za-z0-9]*(-\d+)?[a-z]*(_[A-Za-z0-9]+)*$/,
+    machineTypeExample: '"Standard_D8s_v5"',
+    kubernetesVersion: /^1\.\d{2}(\.\d+)?$/,
+    kubernetesVersionExample: '"1.34" or "1.34.1"',
+  },
+};
+
+const DEFAULT_MACHINE_TYPES: Record<CloudName, string> = {
+  aws: "m6i.2xlarge",
+  gcp: "n2-standard-8",
+  azure: "Standard_D8s_v5",
+};
+
+/**
+ * Regions whose first three zone letters are not a, b, c for every account/project. Where a
+ * region has fewer than three zones, the value is the reason no default exists.
+ */
+const ZONE_LETTERS: Record<CloudName, Record<string, readonly string[] | string>> = {
+  aws: {
+    "ap-northeast-1": ["a", "c", "d"],
+    "ca-central-1": ["a", "b", "d"],
+    "cn-north-1": ["a", "b", "d"],
+    "us-west-1": "us-west-1 offers most accounts only two Availability Zones",
+  },
+  gcp: {
+    "us-east1": ["b", "c", "d"],
+    "europe-west1": ["b", "c", "d"],
+  },
+  azure: {},
+};
+
+export function checkRegion(cloud: CloudName, field: string, region: string): string {
+  if (typeof region !== "string" || !RULES[cloud].region.test(region)) {
+    fail(field, region, `Use ${cloudLabel(cloud)} region name such as ${RULES[cloud].regionExample}.`);
+  }
+  return region;
+}
+
+/** Three zones of the region: AWS "<region>a", GCP "<region>-a", Azure "1".."3". */
+export function defaultZones(cloud: CloudName, region: string): string[] {
+  if (cloud === "azure") return ["1", "2", "3"];
+  const known = ZONE_LETTERS[cloud][region];
+  if (typeof known === "string") {
+    fail("zones", undefined, `There is no default for region ${JSON.stringify(region)}: ${known}. Pass at least 3 zones explicitly or choose another region.`);
+  }
+  const letters = known ?? ["a", "b", "c"];
+  return letters.map((letter) => (cloud === "aws" ? `${region}${letter}` : `${region}-${letter}`));
+}
+
+export function checkZones(cloud: CloudName, field: string, zones: readonly string[], region: string, max = Number.MAX_SAFE_INTEGER): string[] {
+  const pattern = zonePattern(cloud, region);
+  zones.forEach((zone, i) => {
+    if (typeof zone !== "string" || !pattern.regex.test(zone)) {
+      fail(`${field}[${i}]`, zone, `Use a zone of region ${JSON.stringify(region)}: ${pattern.example}.`);
+    }
+  });
+  if (new Set(zones).size !== zones.length) {
+    fail(field, zones, "List each zone once.");
+  }
+  if (zones.length < 3 || zones.length > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? "at least 3" : `3 to ${max}`;
+    fail(field, zones, `Give ${range} distinct zones: the database keeps a replica in each of 3 zones so it survives losing one.`);
+  }
+  return [...zones];
+}
+
+function zonePattern(cloud: CloudName, region: string): { regex: RegExp; example: string } {
+  switch (cloud) {
+    case "aws":
+      return { regex: new RegExp(`^${escapeRegExp(region)}[a-z]$`), example: `"${region}a"` };
+    case "gcp":
+      return { regex: new RegExp(`^${escapeRegExp(region)}-[a-z]$`), example: `"${region}-a"` };
+    case "azure":
+      return { regex: /^[123]$/, example: '"1", "2" or "3"' };
+  }
+}
+
+export function checkMachineType(cloud: CloudName, field: string, machineType: string): string {
+  if (typeof machineType !== "string" || !RULES[cloud].machineType.test(machineType)) {
+    fail(field, machineType, `Use ${cloudLabel(cloud)} machine type such as ${RULES[cloud].machineTypeExample}.`);
+  }
+  return machineType;
+}
+
+export function checkKubernetesVersion(cloud: CloudName, field: string, version: string): string {
+  if (typeof version !== "string" || !RULES[cloud].kubernetesVersion.test(version)) {
+    fail(field, version, `Use a Kubernetes version such as ${RULES[cloud].kubernetesVersionExample}.`);
+  }
+  return version;
+}
+
+/** GKE's rule is the strictest of the three clouds (letter first, at most 40 characters). */
+export function checkClusterName(field: string, name: string): string {
+  if (typeof name !== "string" || !/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(name)) {
+    fail(field, name, "Use 1-40 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit.");
+  }
+  return name;
+}
+
+/** The `n`-th block of `newBits` more prefix bits inside `base` (Terraform's cidrsubnet). */
+export function cidrSubnet(field: string, base: string, newBits: number, index: number): string {
+  const parent = parseIpv4Cidr(field, base);
+  const prefix = Number(base.split("/")[1]) + newBits;
+  if (prefix > 32 || index < 0 || index >= 2 ** newBits) {
+    fail(field, base, `It is too small to hold subnet ${index} of /${prefix}.`);
+  }
+  const start = parent.start + index * 2 ** (32 - prefix);
+  return `${ipv4ToString(start)}/${prefix}`;
+}
+
+/** The `offset`-th address of a block, e.g. the AKS DNS service IP (service CIDR + 10). */
+export function cidrHost(field: string, cidr: string, offset: number): string {
+  const block = parseIpv4Cidr(field, cidr);
+  if (block.start + offset > block.end) fail(field, cidr, `It is too small to hold address number ${offset}.`);
+  return ipv4ToString(block.start + offset);
+}
+
+export function checkPrefixLength(field: string, cidr: string, min: number, max: number, why: string): string {
+  parseIpv4Cidr(field, cidr);
+  const prefix = Number(cidr.split("/")[1]);
+  if (prefix < min || prefix > max) fail(field, cidr, `Use a /${min} to /${max} block: ${why}.`);
+  return cidr;
+}
+
+/** The site's inputs after defaults and checks; every cloud site starts from these. */
+export interface CloudSiteInputs {
+  readonly siteName: string;
+  readonly region: string;
+  readonly zones: string[];
+  readonly clusterName: string;
+  readonly kubernetesVersion?: string;
+  readonly machineType: string;
+  readonly nodeCount: number;
+  readonly diskSizeGb: number;
+  readonly apiAccessCidrs?: string[];
+}
+
+export function resolveCloudSiteInputs(cloud: CloudName, props: CloudSiteProps, maxZones?: number): CloudSiteInputs {
+  const siteName = checkDnsLabel("siteName", props.siteName, 40);
+  const region = checkRegion(cloud, "region", props.region);
+  const zones = checkZones(cloud, "zones", props.zones ?? defaultZones(cloud, region), region, maxZones);
+  const apiAccessCidrs = props.apiAccessCidrs?.map((cidr, i) => parseIpv4Cidr(`apiAccessCidrs[${i}]`, cidr).text);
+  if (apiAccessCidrs?.length === 0) {
+    fail("apiAccessCidrs", props.apiAccessCidrs, "Give at least one CIDR block, or leave the prop out for an endpoint reachable from anywhere.");
+  }
+  return {
+    siteName,
+    region,
+    zones,
+    clusterName: checkClusterName("clusterName", props.clusterName ?? `crdb-${siteName}`),
+    kubernetesVersion: props.kubernetesVersion === undefined ? undefined : checkKubernetesVersion(cloud, "kubernetesVersion", props.kubernetesVersion),
+    machineType: checkMachineType(cloud, "machineType", props.machineType ?? DEFAULT_MACHINE_TYPES[cloud]),
+    nodeCount: checkInteger("nodeCount", props.nodeCount ?? 3, 1),
+    diskSizeGb: checkInteger("diskSizeGb", props.diskSizeGb ?? 100, 30, 2048),
+    apiAccessCidrs,
+  };
+}
+
+/** True when the value is a plain string, not a Terraform token (e.g. a TerraformVariable). */
+export function isLiteral(value: string | undefined): value is string {
+  return typeof value === "string" && !Token.isUnresolved(value);
+}
+
+function ipv4ToString(address: number): string {
+  return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join(".");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function cloudLabel(cloud: CloudName): string {
+  return { aws: "an AWS", gcp: "a Google Cloud", azure: "an Azure" }[cloud];
+}

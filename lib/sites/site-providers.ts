@@ -1,0 +1,59 @@
+/**
+ * The site provider factory: the one place that creates kubernetes and helm providers, so
+ * both always point at the same cluster with the same credentials.
+ */
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider, KubernetesProviderExec } from "@cdktf/provider-kubernetes/lib/provider";
+import { fail } from "../core/validation";
+import { SiteProviders } from "./kubernetes-site";
+
+/** How to reach and authenticate to a cluster; PEM values, not base64. */
+export interface ClusterCredentials {
+  readonly host?: string;
+  readonly clusterCaCertificate?: string;
+  readonly token?: string;
+  readonly clientCertificate?: string;
+  readonly clientKey?: string;
+  readonly configPath?: string;
+  readonly configContext?: string;
+  /** A credential plugin run by the provider for every connection (e.g. `aws eks get-token`). */
+  readonly exec?: KubernetesProviderExec;
+}
+
+/**
+ * Creates the kubernetes and helm providers for one cluster in `scope` (ids `kubernetes`
+ * and `helm`). The helm provider 3.x takes `kubernetes` as an object attribute, not a block,
+ * and its `exec` as an object; the kubernetes provider's `exec` is a block list.
+ */
+export function createSiteProviders(scope: Construct, credentials: ClusterCredentials, alias?: string): SiteProviders {
+  const { exec, ...connection } = credentials;
+  const kubernetes = new KubernetesProvider(scope, "kubernetes", {
+    ...connection,
+    exec: exec ? [exec] : undefined,
+    alias,
+  });
+  const helm = new HelmProvider(scope, "helm", {
+    kubernetes: { ...connection, exec },
+    alias,
+  });
+  return { kubernetes, helm };
+}
+
+/** The consuming stack's provider of the given type, or a synth error saying what to pass. */
+export function requireCloudProvider(
+  provider: TerraformProvider | undefined,
+  terraformType: string,
+  siteName: string,
+  why: string,
+): TerraformProvider {
+  if (!provider || provider.terraformResourceType !== terraformType) {
+    fail(
+      `connect(${siteName}).cloudProvider`,
+      provider?.terraformResourceType,
+      `Pass the consuming stack's ${terraformType} provider: ${why}.`,
+    );
+  }
+  return provider;
+}

@@ -1,0 +1,196 @@
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { AksSite, AksSiteProps } from "../../lib/sites/aks-site";
+import { Json, blocksOf, single, synthJson, typesOf } from "./synth";
+
+function aksStack(props: Partial<AksSiteProps> = {}) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "azure-cluster");
+  // azurerm 4.x needs subscription_id; a variable keeps synth free of real IDs.
+  const subscription = new TerraformVariable(stack, "azure_subscription_id", { type: "string" });
+  const provider = new AzurermProvider(stack, "azurerm", { features: [{}], subscriptionId: subscription.stringValue });
+  const site = new AksSite(stack, "site", { provider, siteName: "azure", region: "eastus2", ...props });
+  return { app, stack, site };
+}
+
+const ref = (json: Json, type: string, attribute: string) => `\${${type}.${Object.keys(blocksOf(json, type))[0]}.${attribute}}`;
+
+describe("AksSite", () => {
+  const { stack, site } = aksStack();
+  const json = synthJson(stack);
+
+  test("site facts", () => {
+    expect(site.cloud).toBe("azure");
+    expect(site.region).toBe("eastus2");
+    expect(site.zones).toEqual(["1", "2", "3"]);
+    expect(site.clusterName).toBe("crdb-azure");
+    expect(site.resourceGroupName).toBe("crdb-azure-rg");
+    expect(site.storageClassName).toBe("managed-csi-premium");
+    expect(site.loadBalancerAnnotations).toEqual({});
+    expect(site.networkCidrs).toEqual({ nodeCidr: "10.30.0.0/16", podCidr: "10.32.0.0/14", serviceCidr: "10.31.0.0/16" });
+    expect(json.provider.azurerm[0].subscription_id).toBe("${var.azure_subscription_id}");
+    expect(Object.keys(json.terraform.required_providers)).toEqual(["azurerm"]);
+    expect(json.data).toBeUndefined();
+  });
+
+  test("resource group, VNet and node subnet", () => {
+    expect(single(json, "azurerm_resource_group")).toMatchObject({ name: "crdb-azure-rg", location: "eastus2" });
+    expect(single(json, "azurerm_virtual_network")).toMatchObject({
+      name: "crdb-azure-vnet",
+      location: "eastus2",
+      resource_group_name: ref(json, "azurerm_resource_group", "name"),
+      address_space: ["10.30.0.0/16"],
+    });
+    expect(single(json, "azurerm_subnet")).toMatchObject({
+      virtual_network_name: ref(json, "azurerm_virtual_network", "name"),
+      address_prefixes: ["10.30.0.0/16"],
+    });
+  });
+
+  test("cluster: explicit Azure CNI overlay profile with non-colliding service CIDR, system pool for critical add-ons", () => {
+    const cluster = single(json, "azurerm_kubernetes_cluster");
+    expect(cluster).toMatchObject({
+      name: "crdb-azure",
+      location: "eastus2",
+      resource_group_name: ref(json, "azurerm_resource_group", "name"),
+      dns_prefix: "crdb-azure",
+      sku_tier: "Standard",
+      identity: { type: "SystemAssigned" },
+      role_based_access_control_enabled: true,
+      network_profile: {
+        network_plugin: "azure",
+        network_plugin_mode: "overlay",
+        pod_cidr: "10.32.0.0/14",
+        service_cidr: "10.31.0.0/16",
+        dns_service_ip: "10.31.0.10",
+        load_balancer_sku: "standard",
+        outbound_type: "loadBalancer",
+      },
+      default_node_pool: {
+        name: "system",
+        vm_size: "Standard_D4s_v5",
+        node_count: 3,
+        zones: ["1", "2", "3"],
+        vnet_subnet_id: ref(json, "azurerm_subnet", "id"),
+        only_critical_addons_enabled: true,
+        temporary_name_for_rotation: "systemtmp",
+        upgrade_settings: { max_surge: "10%" },
+      },
+    });
+    expect(cluster.kubernetes_version).toBeUndefined();
+    expect(cluster.api_server_access_profile).toBeUndefined();
+  });
+
+  test("user pool for the database across zones 1-3", () => {
+    expect(single(json, "azurerm_kubernetes_cluster_node_pool")).toMatchObject({
+      name: "crdb",
+      mode: "User",
+      kubernetes_cluster_id: ref(json, "azurerm_kubernetes_cluster", "id"),
+      vm_size: "Standard_D8s_v5",
+      node_count: 3,
+      zones: ["1", "2", "3"],
+      vnet_subnet_id: ref(json, "azurerm_subnet", "id"),
+      os_disk_size_gb: 100,
+      temporary_name_for_rotation: "crdbtmp",
+    });
+  });
+
+  test("the cluster identity may manage load balancers in the subnet", () => {
+    expect(single(json, "azurerm_role_assignment")).toMatchObject({
+      scope: ref(json, "azurerm_subnet", "id"),
+      role_definition_name: "Network Contributor",
+      principal_id: ref(json, "azurerm_kubernetes_cluster", "identity[0].principal_id"),
+    });
+    expect(typesOf(json)).toEqual([
+      "azurerm_kubernetes_cluster",
+      "azurerm_kubernetes_cluster_node_pool",
+      "azurerm_resource_group",
+      "azurerm_role_assignment",
+      "azurerm_subnet",
+      "azurerm_virtual_network",
+    ]);
+  });
+
+  test("options", () => {
+    const { stack: custom } = aksStack({
+      kubernetesVersion: "1.33.3",
+      nodeCount: 5,
+      machineType: "Standard_E16ads_v5",
+      systemMachineType: "Standard_D2s_v5",
+      systemNodeCount: 2,
+      nodeCidr: "192.168.0.0/22",
+      podCidr: "100.64.0.0/16",
+      serviceCidr: "172.16.0.0/20",
+      apiAccessCidrs: ["203.0.113.0/24"],
+      skuTier: "Free",
+      grantSubnetAccess: false,
+      resourceGroupName: "rg-db",
+    });
+    const customJson = synthJson(custom);
+    expect(single(customJson, "azurerm_kubernetes_cluster")).toMatchObject({
+      kubernetes_version: "1.33.3",
+      sku_tier: "Free",
+      api_server_access_profile: { authorized_ip_ranges: ["203.0.113.0/24"] },
+      network_profile: { pod_cidr: "100.64.0.0/16", service_cidr: "172.16.0.0/20", dns_service_ip: "172.16.0.10" },
+      default_node_pool: { vm_size: "Standard_D2s_v5", node_count: 2 },
+    });
+    expect(single(customJson, "azurerm_kubernetes_cluster_node_pool")).toMatchObject({
+      orchestrator_version: "1.33.3",
+      vm_size: "Standard_E16ads_v5",
+      node_count: 5,
+    });
+    expect(single(customJson, "azurerm_resource_group").name).toBe("rg-db");
+    expect(Object.keys(blocksOf(customJson, "azurerm_role_assignment"))).toHaveLength(0);
+  });
+});
+
+describe("AksSite bad input", () => {
+  type Case = [name: string, props: Partial<AksSiteProps>, message: string];
+  const cases: Case[] = [
+    ["display name as region", { region: "East US 2" }, 'region: invalid value "East US 2". Use an Azure region name such as "eastus2" (the short location name, not "East US 2").'],
+    ["zone 4", { zones: ["1", "2", "4"] }, 'zones[2]: invalid value "4". Use a zone of region "eastus2": "1", "2" or "3".'],
+    ["two zones", { zones: ["1", "2"] }, 'zones: invalid value ["1","2"]. Give at least 3 distinct zones'],
+    ["node count 0", { nodeCount: 0 }, "nodeCount: invalid value 0. Use a whole number >= 1."],
+    ["system node count 0", { systemNodeCount: 0 }, "systemNodeCount: invalid value 0. Use a whole number >= 1."],
+    ["AWS machine type", { machineType: "m6i.2xlarge" }, 'machineType: invalid value "m6i.2xlarge". Use an Azure machine type such as "Standard_D8s_v5".'],
+    ["bad system machine type", { systemMachineType: "D4s_v5" }, 'systemMachineType: invalid value "D4s_v5". Use an Azure machine type'],
+    ["GKE version", { kubernetesVersion: "1.34.1-gke.1000" }, 'kubernetesVersion: invalid value "1.34.1-gke.1000". Use a Kubernetes version such as "1.34" or "1.34.1".'],
+    ["services overlap the VNet (AKS default range)", { nodeCidr: "10.0.0.0/16", serviceCidr: "10.0.0.0/16" }, 'serviceCidr: invalid value "10.0.0.0/16". It overlaps nodeCidr (10.0.0.0/16); choose disjoint ranges.'],
+    ["pods overlap the VNet", { podCidr: "10.30.128.0/17" }, 'podCidr: invalid value "10.30.128.0/17". It overlaps nodeCidr (10.30.0.0/16)'],
+    ["bad resource group", { resourceGroupName: "rg." }, 'resourceGroupName: invalid value "rg.". Use 1-90 letters'],
+  ];
+  test.each(cases)("%s", (...[, props, message]: Case) => {
+    expect(() => aksStack(props)).toThrow(message);
+  });
+});
+
+describe("AksSite.connect (cross-stack)", () => {
+  test("kube_config client certificate through remote state, no data source", () => {
+    const { app, stack, site } = aksStack();
+    const platform = new TerraformStack(app, "azure-platform");
+    const providers = site.connect(platform, "azure-k8s", { alias: "azure" });
+    expect(site.ensureStorageClass(platform, "sc", providers.kubernetes)).toBe("managed-csi-premium");
+    app.synth();
+    const json = synthJson(platform);
+
+    const remote = /^\$\{base64decode\(data\.terraform_remote_state\.cross-stack-reference-input-azure-cluster\.outputs\.[^)]*kube_config0(client_certificate|client_key|cluster_ca_certificate)\)\}$/;
+    const [kubernetes] = json.provider.kubernetes;
+    expect(kubernetes).toEqual({
+      alias: "azure",
+      host: expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-azure-cluster\.outputs\..*kube_config0host\}$/),
+      cluster_ca_certificate: expect.stringMatching(remote),
+      client_certificate: expect.stringMatching(remote),
+      client_key: expect.stringMatching(remote),
+    });
+    expect(kubernetes.client_key).toContain("client_key");
+    const [helm] = json.provider.helm;
+    const connection = Object.fromEntries(Object.entries(kubernetes).filter(([key]) => key !== "alias"));
+    expect(helm).toEqual({ alias: "azure", kubernetes: connection });
+    expect(Object.keys(json.data)).toEqual(["terraform_remote_state"]);
+    expect(Object.keys(json.terraform.required_providers).sort()).toEqual(["helm", "kubernetes"]);
+
+    // The client key crosses stacks only as a sensitive output.
+    const keyOutput = Object.values(synthJson(stack).output).find((o: Json) => /kube_config\[0\]\.client_key/.test(o.value)) as Json;
+    expect(keyOutput.sensitive).toBe(true);
+  });
+});

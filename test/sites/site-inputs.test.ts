@@ -1,0 +1,130 @@
+import {
+  checkClusterName,
+  checkKubernetesVersion,
+  checkMachineType,
+  checkPrefixLength,
+  checkRegion,
+  checkZones,
+  cidrHost,
+  cidrSubnet,
+  defaultZones,
+  resolveCloudSiteInputs,
+} from "../../lib/sites/site-inputs";
+
+describe("regions, zones and defaults per cloud", () => {
+  test("valid regions", () => {
+    for (const region of ["us-west-2", "eu-central-1", "us-gov-west-1", "ap-southeast-4", "il-central-1", "cn-north-1"]) {
+      expect(checkRegion("aws", "region", region)).toBe(region);
+    }
+    for (const region of ["us-central1", "europe-west4", "northamerica-northeast2", "me-central2"]) {
+      expect(checkRegion("gcp", "region", region)).toBe(region);
+    }
+    for (const region of ["eastus2", "westeurope", "germanywestcentral", "uksouth"]) {
+      expect(checkRegion("azure", "region", region)).toBe(region);
+    }
+  });
+
+  test("a region of the wrong cloud names the field, value and an example", () => {
+    expect(() => checkRegion("aws", "sites[0].region", "westeurope")).toThrow(
+      'sites[0].region: invalid value "westeurope". Use an AWS region name such as "us-west-2".',
+    );
+    expect(() => checkRegion("gcp", "region", "eu-west-1")).toThrow('region: invalid value "eu-west-1". Use a Google Cloud region name such as "us-central1".');
+    expect(() => checkRegion("azure", "region", "us-central1")).toThrow('region: invalid value "us-central1". Use an Azure region name such as "eastus2"');
+  });
+
+  test("default zones", () => {
+    expect(defaultZones("aws", "eu-west-1")).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    expect(defaultZones("aws", "ca-central-1")).toEqual(["ca-central-1a", "ca-central-1b", "ca-central-1d"]);
+    expect(defaultZones("gcp", "europe-west1")).toEqual(["europe-west1-b", "europe-west1-c", "europe-west1-d"]);
+    expect(defaultZones("gcp", "europe-west4")).toEqual(["europe-west4-a", "europe-west4-b", "europe-west4-c"]);
+    expect(defaultZones("azure", "westeurope")).toEqual(["1", "2", "3"]);
+  });
+
+  test("zones must belong to the region, be distinct and at least 3", () => {
+    expect(checkZones("aws", "zones", ["eu-west-1a", "eu-west-1b", "eu-west-1c"], "eu-west-1")).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    // A region whose name merely starts with the given one is another region.
+    expect(() => checkZones("gcp", "zones", ["us-east1-b", "us-east1-c", "us-east10-d"], "us-east1")).toThrow('zones[2]: invalid value "us-east10-d"');
+    expect(() => checkZones("aws", "zones", ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"], "eu-west-1", 3)).toThrow(
+      'zones: invalid value ["eu-west-1a","eu-west-1b","eu-west-1c","eu-west-1d"]. Give 3 to 3 distinct zones',
+    );
+  });
+});
+
+describe("machine types and Kubernetes versions per cloud", () => {
+  test("valid machine types", () => {
+    for (const t of ["m6i.2xlarge", "m7g.large", "c7gn.16xlarge", "t3.micro", "u-6tb1.metal", "m7i.metal-24xl", "x2iedn.32xlarge"]) {
+      expect(checkMachineType("aws", "machineType", t)).toBe(t);
+    }
+    for (const t of ["n2-standard-8", "e2-medium", "n2-custom-8-32768", "c3-highmem-176", "c4-standard-8-lssd", "f1-micro"]) {
+      expect(checkMachineType("gcp", "machineType", t)).toBe(t);
+    }
+    for (const t of ["Standard_D8s_v5", "Standard_E16ads_v5", "Standard_B2ms", "Standard_M128-32ms", "Standard_NC24ads_A100_v4"]) {
+      expect(checkMachineType("azure", "machineType", t)).toBe(t);
+    }
+  });
+
+  test("unknown formats", () => {
+    expect(() => checkMachineType("aws", "machineType", "m6i-2xlarge")).toThrow('machineType: invalid value "m6i-2xlarge". Use an AWS machine type such as "m6i.2xlarge".');
+    expect(() => checkMachineType("aws", "machineType", "M6i.2xlarge")).toThrow('machineType: invalid value "M6i.2xlarge"');
+    expect(() => checkMachineType("gcp", "machineType", "standard-8")).toThrow('machineType: invalid value "standard-8". Use a Google Cloud machine type such as "n2-standard-8".');
+    expect(() => checkMachineType("azure", "machineType", "standard_d8s_v5")).toThrow('machineType: invalid value "standard_d8s_v5". Use an Azure machine type such as "Standard_D8s_v5".');
+  });
+
+  test("Kubernetes versions", () => {
+    expect(checkKubernetesVersion("aws", "v", "1.34")).toBe("1.34");
+    expect(checkKubernetesVersion("gcp", "v", "1.34.1-gke.1000")).toBe("1.34.1-gke.1000");
+    expect(checkKubernetesVersion("azure", "v", "1.34.1")).toBe("1.34.1");
+    expect(() => checkKubernetesVersion("aws", "kubernetesVersion", "latest")).toThrow('kubernetesVersion: invalid value "latest". Use a Kubernetes version such as "1.34" (EKS takes major.minor only).');
+    expect(() => checkKubernetesVersion("azure", "kubernetesVersion", "1.34.1.2")).toThrow('kubernetesVersion: invalid value "1.34.1.2"');
+  });
+
+  test("cluster names follow the strictest cloud's rule", () => {
+    expect(checkClusterName("clusterName", "crdb-aws")).toBe("crdb-aws");
+    expect(() => checkClusterName("clusterName", "a".repeat(41))).toThrow(`clusterName: invalid value "${"a".repeat(41)}". Use 1-40 lower-case letters`);
+    expect(() => checkClusterName("clusterName", "crdb_aws")).toThrow('clusterName: invalid value "crdb_aws"');
+  });
+});
+
+describe("address arithmetic", () => {
+  test("cidrSubnet matches Terraform's cidrsubnet", () => {
+    expect(cidrSubnet("vpcCidr", "10.10.0.0/16", 3, 0)).toBe("10.10.0.0/19");
+    expect(cidrSubnet("vpcCidr", "10.10.0.0/16", 3, 2)).toBe("10.10.64.0/19");
+    expect(cidrSubnet("vpcCidr", "10.10.0.0/16", 6, 58)).toBe("10.10.232.0/22");
+    expect(cidrSubnet("vpcCidr", "172.31.0.0/20", 6, 63)).toBe("172.31.15.192/26");
+    expect(() => cidrSubnet("vpcCidr", "10.10.0.0/30", 6, 0)).toThrow('vpcCidr: invalid value "10.10.0.0/30". It is too small to hold subnet 0 of /36.');
+  });
+
+  test("cidrHost", () => {
+    expect(cidrHost("serviceCidr", "10.31.0.0/16", 10)).toBe("10.31.0.10");
+    expect(() => cidrHost("serviceCidr", "10.31.0.0/29", 10)).toThrow('serviceCidr: invalid value "10.31.0.0/29". It is too small to hold address number 10.');
+  });
+
+  test("prefix lengths", () => {
+    expect(checkPrefixLength("vpcCidr", "10.0.0.0/18", 16, 20, "why")).toBe("10.0.0.0/18");
+    expect(() => checkPrefixLength("vpcCidr", "10.0.0.0/8", 16, 20, "each zone gets 1/8")).toThrow(
+      'vpcCidr: invalid value "10.0.0.0/8". Use a /16 to /20 block: each zone gets 1/8.',
+    );
+  });
+});
+
+describe("resolveCloudSiteInputs", () => {
+  test("defaults: 3 nodes over 3 zones, 8 vCPU machines, 100 GiB disks", () => {
+    expect(resolveCloudSiteInputs("aws", { siteName: "aws", region: "us-east-2" })).toEqual({
+      siteName: "aws",
+      region: "us-east-2",
+      zones: ["us-east-2a", "us-east-2b", "us-east-2c"],
+      clusterName: "crdb-aws",
+      kubernetesVersion: undefined,
+      machineType: "m6i.2xlarge",
+      nodeCount: 3,
+      diskSizeGb: 100,
+      apiAccessCidrs: undefined,
+    });
+    expect(resolveCloudSiteInputs("gcp", { siteName: "gcp", region: "us-central1" }).machineType).toBe("n2-standard-8");
+    expect(resolveCloudSiteInputs("azure", { siteName: "az", region: "eastus2" }).machineType).toBe("Standard_D8s_v5");
+  });
+
+  test("a long site name breaks the default cluster name with a message naming clusterName", () => {
+    expect(() => resolveCloudSiteInputs("gcp", { siteName: "a".repeat(40), region: "us-central1" })).toThrow('clusterName: invalid value "crdb-');
+  });
+});
