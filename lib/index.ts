@@ -3,3 +3,4 @@ export * from "./core/naming";
 export * from "./core/dependencies";
 export * from "./database";
 export * from "./skupper";
+export * from "./sites";

@@ -140,3 +140,17 @@ export function checkDisjointCidrs(entries: ReadonlyArray<readonly [string, stri
     }
   }
 }
+
+/**
+ * A container image pinned to a release: a version tag or an @sha256 digest. A floating tag
+ * (none, or `latest`) would change the version under a running cluster, one site at a time.
+ */
+export function checkPinnedImage(field: string, image: string, example: string): string {
+  const lastSegment = typeof image === "string" ? image.slice(image.lastIndexOf("/") + 1) : "";
+  const digest = typeof image === "string" && /@sha256:[0-9a-f]{64}$/.test(image);
+  const tag = /^[^:@\s]+:([\w][\w.-]{0,127})$/.exec(lastSegment)?.[1];
+  if (typeof image !== "string" || /\s/.test(image) || (!digest && (tag === undefined || tag.startsWith("latest")))) {
+    fail(field, image, `Pin a release with a version tag or an @sha256 digest, e.g. "${example}"; never "latest" or no tag, which change the version under a running cluster.`);
+  }
+  return image;
+}

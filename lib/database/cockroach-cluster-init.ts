@@ -10,13 +10,12 @@ import {
   podFqdn,
   podName,
 } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain, checkInteger } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkPinnedImage } from "../core/validation";
 import {
   COCKROACH_IMAGE,
   ROOT_CLIENT_CERTS_SECRET,
   certsVolumeMounts,
   certsVolumes,
-  checkPinnedImage,
   containerSecurityContext,
   labels,
   podSecurityContext,
@@ -69,7 +68,7 @@ export class CockroachClusterInit extends Construct {
     if (goal === "region") checkSurvivesRegionLoss(props.sites);
     const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
-    const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE);
+    const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);
     const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 30, 5);
     const name = checkDnsLabel("jobName", props.jobName ?? "cockroachdb-init");
 

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDnsLabel } from "../core/validation";
+import { checkDnsLabel, checkPinnedImage } from "../core/validation";
 import {
   CERTS_DIR,
   COCKROACH_IMAGE,
@@ -10,7 +10,6 @@ import {
   ROOT_CLIENT_CERTS_SECRET,
   certsVolumeMounts,
   certsVolumes,
-  checkPinnedImage,
   containerSecurityContext,
   labels,
   podSecurityContext,
@@ -59,7 +58,7 @@ export class CockroachSqlClient extends Construct {
             container: [
               {
                 name: "client",
-                image: checkPinnedImage("image", props.image ?? COCKROACH_IMAGE),
+                image: checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE),
                 imagePullPolicy: "IfNotPresent",
                 command: ["sleep", "infinity"],
                 env: [

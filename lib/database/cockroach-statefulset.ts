@@ -16,7 +16,7 @@ import {
   joinAddresses,
   podNames,
 } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkPinnedImage, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
 import {
   COCKROACH_IMAGE,
   DATA_DIR,
@@ -24,7 +24,6 @@ import {
   NODE_CERTS_SECRET,
   certsVolumeMounts,
   certsVolumes,
-  checkPinnedImage,
   containerSecurityContext,
   labels,
   podSecurityContext,
@@ -112,7 +111,7 @@ export class CockroachStatefulSet extends Construct {
     if (!site) fail("siteName", props.siteName, `Use one of the sites listed in sites: ${props.sites.map((s) => s.siteName).join(", ")}.`);
     const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
-    const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE);
+    const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);
     const publicName = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
     checkNameFree("publicServiceName", publicName, props.sites);
     for (const tier of ["cloud", "region"] as const) {

@@ -2,7 +2,6 @@
  * Facts shared by the database constructs: the pinned image, where certificates are mounted,
  * the names of the certificate Secrets, and the pod hardening every CockroachDB pod gets.
  */
-import { fail } from "../core/validation";
 
 /** Pinned CockroachDB release; a floating tag could upgrade one site under a running cluster. */
 export const COCKROACH_IMAGE = "cockroachdb/cockroach:v26.2.7";
@@ -35,17 +34,6 @@ export function selectorLabels(instance: string): Record<string, string> {
 
 export function labels(instance: string, component: string): Record<string, string> {
   return { ...selectorLabels(instance), "app.kubernetes.io/component": component, "app.kubernetes.io/managed-by": "cdktf" };
-}
-
-/** Rejects floating tags: every site must run the same, chosen release. */
-export function checkPinnedImage(field: string, image: string): string {
-  const fix = `Pin a release, e.g. "${COCKROACH_IMAGE}" or an @sha256 digest; a floating tag changes the version under a running cluster.`;
-  if (typeof image !== "string" || /\s/.test(image) || image.length === 0) fail(field, image, fix);
-  if (image.includes("@sha256:")) return image;
-  const lastSegment = image.slice(image.lastIndexOf("/") + 1);
-  const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "";
-  if (tag === "" || /^latest/.test(tag)) fail(field, image, fix);
-  return image;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { checkDnsLabel, checkInteger, fail } from "../core/validation";
+import { checkDnsLabel, checkInteger, checkPinnedImage } from "../core/validation";
 import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION, checkNamespace } from "./mesh";
 
 export const SKUPPER_CHART_REPOSITORY = "oci://quay.io/skupper/helm";
@@ -78,11 +78,17 @@ export class SkupperController extends Construct {
   constructor(scope: Construct, id: string, props: SkupperControllerProps) {
     super(scope, id);
     this.namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_SKUPPER_CONTROLLER_NAMESPACE);
+    const defaultImages = {
+      controllerImage: `quay.io/skupper/controller:${SKUPPER_VERSION}`,
+      kubeAdaptorImage: `quay.io/skupper/kube-adaptor:${SKUPPER_VERSION}`,
+      routerImage: `quay.io/skupper/skupper-router:${SKUPPER_ROUTER_VERSION}`,
+    };
+    const pinned = (field: keyof typeof defaultImages) => checkPinnedImage(field, props[field] ?? defaultImages[field], defaultImages[field]);
     const values: SkupperChartValues = {
       scope: "cluster",
-      controllerImage: checkImage("controllerImage", props.controllerImage ?? `quay.io/skupper/controller:${SKUPPER_VERSION}`),
-      kubeAdaptorImage: checkImage("kubeAdaptorImage", props.kubeAdaptorImage ?? `quay.io/skupper/kube-adaptor:${SKUPPER_VERSION}`),
-      routerImage: checkImage("routerImage", props.routerImage ?? `quay.io/skupper/skupper-router:${SKUPPER_ROUTER_VERSION}`),
+      controllerImage: pinned("controllerImage"),
+      kubeAdaptorImage: pinned("kubeAdaptorImage"),
+      routerImage: pinned("routerImage"),
       enabledAccessTypes: "local,loadbalancer",
       defaultAccessType: "local",
     };
@@ -100,14 +106,4 @@ export class SkupperController extends Construct {
       timeout: checkInteger("timeoutSeconds", props.timeoutSeconds ?? 600, 60),
     });
   }
-}
-
-/** A pinned image reference: a tag or digest, never `latest` (it would float under us). */
-function checkImage(field: string, image: string): string {
-  const lastSegment = image.split("/").pop() ?? "";
-  const pinned = /@sha256:[0-9a-f]{64}$/.test(image) || /^[^:@\s]+:[\w][\w.-]{0,127}$/.test(lastSegment);
-  if (/\s/.test(image) || !pinned || lastSegment.endsWith(":latest")) {
-    fail(field, image, 'Use a pinned image reference with a version tag or digest, e.g. "quay.io/skupper/controller:2.2.1"; never "latest".');
-  }
-  return image;
 }

@@ -8,11 +8,13 @@ import {
   ConfigError,
   checkDnsLabel,
   checkDnsSubdomain,
+  checkPinnedImage,
   parseCpuMillis,
   parseIpv4Cidr,
   parseMemoryBytes,
 } from "../../lib/core/validation";
 import { DEFAULT_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_STATEFULSET_PREFIX } from "../../lib/core/naming";
+import { COCKROACH_IMAGE } from "../../lib/database/common";
 import {
   DEFAULT_DISK_SIZE_GB,
   DEFAULT_KEY_PREFIX,
@@ -139,22 +141,7 @@ export const siteSchema = z.discriminatedUnion("cloud", [
   }),
 ]);
 
-/** Splits `[registry[:port]/]repository[:tag][@digest]` into its tag and digest. */
-function imageReference(image: string): { readonly tag?: string; readonly digest?: string } {
-  const [name, digest] = image.split("@", 2);
-  const lastPart = name.slice(name.lastIndexOf("/") + 1);
-  const colon = lastPart.indexOf(":");
-  return { tag: colon >= 0 ? lastPart.slice(colon + 1) : undefined, digest };
-}
-
-const image = nonEmpty.superRefine((value, ctx) => {
-  const { tag, digest } = imageReference(value);
-  if (!tag && !digest) {
-    ctx.addIssue({ code: "custom", message: "Pin the image with a tag or digest, e.g. \"cockroachdb/cockroach:v26.2.0\"." });
-  } else if (tag === "latest" && !digest) {
-    ctx.addIssue({ code: "custom", message: "Pin a version: \"latest\" changes under a running cluster and breaks rolling upgrades." });
-  }
-});
+const image = checkedString((field, value) => checkPinnedImage(field, value, COCKROACH_IMAGE));
 
 const cockroachSchema = strict({
   image: image.optional(),

@@ -4,6 +4,7 @@ import {
   checkDnsLabel,
   checkDnsSubdomain,
   checkInteger,
+  checkPinnedImage,
   parseCpuMillis,
   parseIpv4Cidr,
   parseMemoryBytes,
@@ -46,6 +47,17 @@ describe("validation helpers", () => {
     expect(parseCpuMillis("cpu", "1.5")).toBe(1500);
     for (const bad of ["two", "0", "0.5m", "-1"]) {
       expect(() => parseCpuMillis("cpu", bad)).toThrow(`cpu: invalid value ${JSON.stringify(bad)}. Use a positive Kubernetes CPU quantity`);
+    }
+  });
+
+  test("pinned images", () => {
+    for (const good of ["cockroachdb/cockroach:v26.2.7", "localhost:5000/crdb:v1", `quay.io/x/y@sha256:${"a".repeat(64)}`]) {
+      expect(checkPinnedImage("image", good, "x:v1")).toBe(good);
+    }
+    for (const bad of ["cockroachdb/cockroach", "cockroachdb/cockroach:latest", "crdb:latest-v26", "localhost:5000/crdb", "crdb: v1", "crdb@sha256:abc"]) {
+      expect(() => checkPinnedImage("image", bad, "x:v1")).toThrow(
+        `image: invalid value ${JSON.stringify(bad)}. Pin a release with a version tag or an @sha256 digest, e.g. "x:v1"`,
+      );
     }
   });
 

@@ -55,7 +55,7 @@ describe("SkupperController", () => {
     ["quay.io/skupper/controller: 2.2.1"],
   ])("rejects the unpinned image %j", (image) => {
     expect(() => synth((scope, p) => new SkupperController(scope, "s", { provider: p.helm, controllerImage: image }))).toThrow(
-      `controllerImage: invalid value ${JSON.stringify(image)}. Use a pinned image reference with a version tag or digest`,
+      `controllerImage: invalid value ${JSON.stringify(image)}. Pin a release with a version tag or an @sha256 digest`,
     );
   });
 

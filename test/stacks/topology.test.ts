@@ -89,7 +89,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["existing-same-cluster-twice.yaml", ['sites[1].kubeconfig.context: invalid value "dc1". sites[0] uses the same kubeconfig and context']],
   ["existing-other-cluster-domain.yaml", ['sites[0].clusterDomain: invalid value "corp.internal". Every node advertises <pod>.<namespace>.svc.<clusterDomain>']],
   ["unquoted-kubernetes-version.yaml", ['sites[0].kubernetesVersion: invalid value 1.3. Quote the version ("1.33")']],
-  ["latest-image.yaml", ['cockroach.image: invalid value "cockroachdb/cockroach:latest". Pin a version']],
+  ["latest-image.yaml", ['cockroach.image: invalid value "cockroachdb/cockroach:latest". Pin a release with a version tag or an @sha256 digest, e.g. \"cockroachdb/cockroach:v26.2.7\"; never \"latest\" or no tag']],
   ["one-aws-zone.yaml", ['sites[0].zones: invalid value ["us-east-1a"]. EKS needs subnets in at least 2 zones']],
   ["no-sites.yaml", ["sites: invalid value []. Give at least one site."]],
   [
@@ -205,7 +205,7 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
   ["no azure zones", { sites: [{ name: "az", cloud: "azure", region: "eastus", zones: [] }] }, "sites[0].zones: invalid value []. List at least one zone"],
   ["aws vpc size", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/8" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/8". AWS allows VPC blocks from /16 to /28.'],
   ["survival enum", { survivalGoal: "cloud" }, 'survivalGoal: invalid value "cloud". Use one of "zone", "region".'],
-  ["image tag", { cockroach: { image: "cockroachdb/cockroach" } }, 'cockroach.image: invalid value "cockroachdb/cockroach". Pin the image with a tag or digest'],
+  ["image tag", { cockroach: { image: "cockroachdb/cockroach" } }, 'cockroach.image: invalid value "cockroachdb/cockroach". Pin a release with a version tag or an @sha256 digest'],
   ["s3 bucket", { backend: { type: "s3", bucket: "My_Bucket", region: "us-east-1" } }, 'backend.bucket: invalid value "My_Bucket". Use a bucket name of 3-63 lower-case letters, digits, \'-\' and \'.\'.'],
   ["gcs bucket", { backend: { type: "gcs", bucket: "B" } }, 'backend.bucket: invalid value "B". Use a bucket name of 3-63 lower-case letters, digits, \'-\', \'_\' and \'.\'.'],
   ["key prefix", { backend: { type: "s3", bucket: "state", region: "us-east-1", keyPrefix: "/crdb/" } }, 'backend.keyPrefix: invalid value "/crdb/". Use a prefix without leading or trailing \'/\'.'],
