@@ -8,7 +8,7 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { checkDisjointCidrs, checkInteger, fail } from "../core/validation";
+import { checkDisjointCidrs, checkInteger, fail, parseIpv4Cidr } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
 import { checkMachineType, cidrHost, resolveCloudSiteInputs } from "./site-inputs";
 import { createSiteProviders } from "./site-providers";
@@ -22,10 +22,15 @@ export interface AksSiteProps extends CloudSiteProps {
    */
   readonly resourceGroupName?: string;
   /**
-   * Address space of the VNet and of its one node subnet.
+   * The node subnet.
    * @default "10.30.0.0/16"
    */
   readonly nodeCidr?: string;
+  /**
+   * Address space of the VNet; must contain `nodeCidr` (room to add subnets later).
+   * @default nodeCidr
+   */
+  readonly vnetCidr?: string;
   /**
    * Pod addresses of the Azure CNI overlay (not routable outside the cluster).
    * @default "10.32.0.0/14"
@@ -88,8 +93,15 @@ export class AksSite extends Construct implements KubernetesSite {
     const nodeCidr = props.nodeCidr ?? "10.30.0.0/16";
     const podCidr = props.podCidr ?? "10.32.0.0/14";
     const serviceCidr = props.serviceCidr ?? "10.31.0.0/16";
+    const vnetCidr = props.vnetCidr ?? nodeCidr;
+    const vnetRange = parseIpv4Cidr("vnetCidr", vnetCidr);
+    const nodeRange = parseIpv4Cidr("nodeCidr", nodeCidr);
+    if (nodeRange.start < vnetRange.start || nodeRange.end > vnetRange.end) {
+      fail("nodeCidr", nodeCidr, `The node subnet must lie inside vnetCidr (${vnetCidr}).`);
+    }
+    // Pods (overlay) and Services must stay outside the whole VNet, not just the subnet.
     checkDisjointCidrs([
-      ["nodeCidr", nodeCidr],
+      [props.vnetCidr === undefined ? "nodeCidr" : "vnetCidr", vnetCidr],
       ["podCidr", podCidr],
       ["serviceCidr", serviceCidr],
     ]);
@@ -104,7 +116,7 @@ export class AksSite extends Construct implements KubernetesSite {
     this.region = region;
     this.zones = zones;
     this.clusterName = clusterName;
-    this.networkCidrs = { nodeCidr, podCidr, serviceCidr };
+    this.networkCidrs = { vnetCidr, nodeCidr, podCidr, serviceCidr };
     this.resourceGroupName = resourceGroupName;
     const provider = props.provider;
 
@@ -114,7 +126,7 @@ export class AksSite extends Construct implements KubernetesSite {
       name: `${clusterName}-vnet`,
       location: region,
       resourceGroupName: group.name,
-      addressSpace: [nodeCidr],
+      addressSpace: [vnetCidr],
     });
     const subnet = new Subnet(this, "nodes-subnet", {
       provider,

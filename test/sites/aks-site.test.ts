@@ -27,7 +27,7 @@ describe("AksSite", () => {
     expect(site.resourceGroupName).toBe("crdb-azure-rg");
     expect(site.storageClassName).toBe("managed-csi-premium");
     expect(site.loadBalancerAnnotations).toEqual({});
-    expect(site.networkCidrs).toEqual({ nodeCidr: "10.30.0.0/16", podCidr: "10.32.0.0/14", serviceCidr: "10.31.0.0/16" });
+    expect(site.networkCidrs).toEqual({ vnetCidr: "10.30.0.0/16", nodeCidr: "10.30.0.0/16", podCidr: "10.32.0.0/14", serviceCidr: "10.31.0.0/16" });
     expect(json.provider.azurerm[0].subscription_id).toBe("${var.azure_subscription_id}");
     expect(Object.keys(json.terraform.required_providers)).toEqual(["azurerm"]);
     expect(json.data).toBeUndefined();
@@ -118,6 +118,7 @@ describe("AksSite", () => {
       machineType: "Standard_E16ads_v5",
       systemMachineType: "Standard_D2s_v5",
       systemNodeCount: 2,
+      vnetCidr: "192.168.0.0/20",
       nodeCidr: "192.168.0.0/22",
       podCidr: "100.64.0.0/16",
       serviceCidr: "172.16.0.0/20",
@@ -139,6 +140,8 @@ describe("AksSite", () => {
       vm_size: "Standard_E16ads_v5",
       node_count: 5,
     });
+    expect(single(customJson, "azurerm_virtual_network").address_space).toEqual(["192.168.0.0/20"]);
+    expect(single(customJson, "azurerm_subnet").address_prefixes).toEqual(["192.168.0.0/22"]);
     expect(single(customJson, "azurerm_resource_group").name).toBe("rg-db");
     expect(Object.keys(blocksOf(customJson, "azurerm_role_assignment"))).toHaveLength(0);
   });
@@ -157,6 +160,8 @@ describe("AksSite bad input", () => {
     ["GKE version", { kubernetesVersion: "1.34.1-gke.1000" }, 'kubernetesVersion: invalid value "1.34.1-gke.1000". Use a Kubernetes version such as "1.34" or "1.34.1".'],
     ["services overlap the VNet (AKS default range)", { nodeCidr: "10.0.0.0/16", serviceCidr: "10.0.0.0/16" }, 'serviceCidr: invalid value "10.0.0.0/16". It overlaps nodeCidr (10.0.0.0/16); choose disjoint ranges.'],
     ["pods overlap the VNet", { podCidr: "10.30.128.0/17" }, 'podCidr: invalid value "10.30.128.0/17". It overlaps nodeCidr (10.30.0.0/16)'],
+    ["subnet outside the VNet", { vnetCidr: "10.40.0.0/16", nodeCidr: "10.30.0.0/20" }, 'nodeCidr: invalid value "10.30.0.0/20". The node subnet must lie inside vnetCidr (10.40.0.0/16).'],
+    ["services overlap the VNet outside the subnet", { vnetCidr: "10.30.0.0/16", nodeCidr: "10.30.0.0/20", serviceCidr: "10.30.128.0/20" }, 'serviceCidr: invalid value "10.30.128.0/20". It overlaps vnetCidr (10.30.0.0/16)'],
     ["bad resource group", { resourceGroupName: "rg." }, 'resourceGroupName: invalid value "rg.". Use 1-90 letters'],
   ];
   test.each(cases)("%s", (...[, props, message]: Case) => {

@@ -1,0 +1,85 @@
+import { App } from "cdktf";
+import { ExistingClusterSite } from "../lib/sites/existing-cluster-site";
+import { KubernetesSite } from "../lib/sites/kubernetes-site";
+import { planLinks, validateMesh } from "../lib/skupper/mesh";
+import { podNames } from "../lib/core/naming";
+import { ClusterInitStack } from "./cluster-init-stack";
+import { ClusterStack } from "./cluster-stack";
+import { DatabaseStack } from "./database-stack";
+import { LinksStack } from "./links-stack";
+import { databaseSites } from "./naming";
+import { PkiStack } from "./pki-stack";
+import { PlatformStack } from "./platform-stack";
+import type { Topology } from "./topology/types";
+
+/** The stacks of one deployment, by stage; `cdktf deploy '*'` applies them in this order. */
+export interface DeploymentStacks {
+  readonly pki: PkiStack;
+  readonly clusters: readonly ClusterStack[];
+  readonly platforms: readonly PlatformStack[];
+  readonly databases: readonly DatabaseStack[];
+  readonly links: readonly LinksStack[];
+  readonly clusterInit: ClusterInitStack;
+}
+
+/**
+ * Adds every stack of `topology` to `app` (DESIGN.md section 4): pki and the clusters, then
+ * per site the platform, the database and the links, then the one cluster init.
+ */
+export function buildDeployment(app: App, topology: Topology): DeploymentStacks {
+  validateMesh(
+    databaseSites(topology).map((s) => ({ siteName: s.siteName, namespace: topology.namespace, podNames: podNames(s.statefulSetName, s.replicas) })),
+  );
+  const linkPlans = planLinks(topology.sites.map((s) => s.name));
+  const pki = new PkiStack(app, { topology, links: linkPlans });
+
+  const clusters: ClusterStack[] = [];
+  const platforms: PlatformStack[] = [];
+  const sites = new Map<string, KubernetesSite>();
+  for (const site of topology.sites) {
+    let kubernetesSite: KubernetesSite;
+    if (site.cloud === "existing") {
+      // An existing cluster has no cluster stack; its connection details are plain values.
+      kubernetesSite = new ExistingClusterSite(app, `${site.name}-existing-cluster`, {
+        siteName: site.name,
+        region: site.region,
+        zones: site.zones,
+        storageClassName: site.storageClassName,
+        kubeconfigPath: site.kubeconfig.path,
+        kubeconfigContext: site.kubeconfig.context,
+      });
+    } else {
+      const cluster = new ClusterStack(app, { topology, site });
+      clusters.push(cluster);
+      kubernetesSite = cluster.site;
+    }
+    platforms.push(new PlatformStack(app, { topology, site: kubernetesSite, pki }));
+    sites.set(site.name, kubernetesSite);
+  }
+
+  const databases = topology.sites.map(
+    (site, i) => new DatabaseStack(app, { topology, site: sites.get(site.name)!, platform: platforms[i] }),
+  );
+  const databaseOf = (siteName: string) => databases[topology.sites.findIndex((s) => s.name === siteName)];
+
+  const links = topology.sites.flatMap((site) => {
+    const outgoing = linkPlans.filter((plan) => plan.from === site.name);
+    if (outgoing.length === 0) return [];
+    return [
+      new LinksStack(app, {
+        topology,
+        site: sites.get(site.name)!,
+        links: outgoing.map((plan) => ({ plan, target: databaseOf(plan.to) })),
+        ownDatabase: databaseOf(site.name),
+        pki,
+      }),
+    ];
+  });
+
+  const clusterInit = new ClusterInitStack(app, {
+    topology,
+    firstSite: sites.get(topology.sites[0].name)!,
+    after: [...databases, ...links],
+  });
+  return { pki, clusters, platforms, databases, links, clusterInit };
+}

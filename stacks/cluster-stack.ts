@@ -1,0 +1,82 @@
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AksSite } from "../lib/sites/aks-site";
+import { EksSite } from "../lib/sites/eks-site";
+import { GkeSite } from "../lib/sites/gke-site";
+import { applyBackend } from "./backend";
+import { awsProvider, azurermProvider, gcpProject, googleProvider } from "./cloud-providers";
+import { stackNames } from "./naming";
+import type { ManagedSite, Topology } from "./topology/types";
+
+export interface ClusterStackProps {
+  readonly topology: Topology;
+  readonly site: ManagedSite;
+}
+
+/**
+ * One site's network and Kubernetes cluster: only that cloud's provider, so it plans before
+ * any cluster exists (the EKS variant plans fully offline).
+ */
+export class ClusterStack extends TerraformStack {
+  readonly site: EksSite | GkeSite | AksSite;
+
+  constructor(scope: Construct, props: ClusterStackProps) {
+    const { topology, site } = props;
+    const name = stackNames.cluster(site.name);
+    super(scope, name);
+    applyBackend(this, name, topology.backend);
+    const common = {
+      siteName: site.name,
+      region: site.region,
+      zones: site.zones,
+      kubernetesVersion: site.kubernetesVersion,
+      machineType: site.nodes.machineType,
+      nodeCount: site.nodes.count,
+      diskSizeGb: site.nodes.diskSizeGb,
+    };
+
+    let credentialsCommand: string;
+    switch (site.cloud) {
+      case "aws": {
+        const eks = new EksSite(this, "site", { ...common, provider: awsProvider(this, site.region, topology.accounts), vpcCidr: site.network.vpcCidr });
+        const profile = topology.accounts.awsProfile ? ` --profile ${topology.accounts.awsProfile}` : "";
+        credentialsCommand = `aws eks update-kubeconfig --region ${site.region} --name ${eks.clusterName} --alias ${site.name}${profile}`;
+        this.site = eks;
+        break;
+      }
+      case "gcp": {
+        const project = gcpProject(this, topology.accounts);
+        const gke = new GkeSite(this, "site", {
+          ...common,
+          provider: googleProvider(this, site.region, project),
+          project,
+          nodeCidr: site.network.subnetCidr,
+          podCidr: site.network.podsCidr,
+          serviceCidr: site.network.servicesCidr,
+        });
+        credentialsCommand =
+          `gcloud container clusters get-credentials ${gke.clusterName} --region ${site.region} --project ${project}` +
+          ` && kubectl config rename-context gke_${project}_${site.region}_${gke.clusterName} ${site.name}`;
+        this.site = gke;
+        break;
+      }
+      case "azure": {
+        const aks = new AksSite(this, "site", {
+          ...common,
+          provider: azurermProvider(this, topology.accounts),
+          vnetCidr: site.network.vnetCidr,
+          nodeCidr: site.network.subnetCidr,
+          podCidr: site.network.podCidr,
+          serviceCidr: site.network.serviceCidr,
+        });
+        credentialsCommand = `az aks get-credentials --resource-group ${aks.resourceGroupName} --name ${aks.clusterName} --context ${site.name}`;
+        this.site = aks;
+        break;
+      }
+    }
+    new TerraformOutput(this, "kubectl_credentials", {
+      description: "Adds this cluster to your kubeconfig.",
+      value: credentialsCommand,
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { podNames } from "../lib/core/naming";
+import { DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
+import { CockroachSqlClient } from "../lib/database/cockroach-sql-client";
+import { CockroachStatefulSet } from "../lib/database/cockroach-statefulset";
+import { KubernetesSite } from "../lib/sites/kubernetes-site";
+import { SkupperPodExposure } from "../lib/skupper/pod-exposure";
+import { SkupperSite } from "../lib/skupper/site";
+import { applyBackend } from "./backend";
+import { databaseSites, stackNames } from "./naming";
+import { PlatformStack } from "./platform-stack";
+import { connectToSite } from "./site-connection";
+import type { Topology } from "./topology/types";
+
+export interface DatabaseStackProps {
+  readonly topology: Topology;
+  readonly site: KubernetesSite;
+  readonly platform: PlatformStack;
+}
+
+/**
+ * One site's share of the database and its place in the Skupper network: the Site (waited
+ * on until its load balancer has an address), a Connector per local pod and a Listener per
+ * remote pod, the CockroachDB StatefulSet with its Services, and a SQL client.
+ */
+export class DatabaseStack extends TerraformStack {
+  readonly skupperSite: SkupperSite;
+  readonly database: CockroachStatefulSet;
+
+  constructor(scope: Construct, props: DatabaseStackProps) {
+    const { topology, site, platform } = props;
+    const name = stackNames.database(site.siteName);
+    super(scope, name);
+    applyBackend(this, name, topology.backend);
+    // The namespace, Secrets, CRDs and site CA are only referenced by name from here.
+    this.addDependency(platform);
+    const { kubernetes } = connectToSite(this, site, topology);
+    const namespace = topology.namespace;
+    const topologySite = topology.sites.find((s) => s.name === site.siteName);
+    if (!topologySite) throw new Error(`Site ${site.siteName} is not in the topology.`);
+
+    this.skupperSite = new SkupperSite(this, "skupper-site", {
+      provider: kubernetes,
+      siteName: site.siteName,
+      namespace,
+      routerSizing: platform.routerSizingName,
+    });
+
+    const sites = databaseSites(topology);
+    this.database = new CockroachStatefulSet(this, "cockroachdb", {
+      provider: kubernetes,
+      siteName: site.siteName,
+      sites,
+      namespace,
+      clusterDomain: topology.clusterDomain,
+      locality: { cloud: topologySite.cloud, region: topologySite.region },
+      image: topology.cockroach.image,
+      cpu: topology.cockroach.cpu,
+      memory: topology.cockroach.memory,
+      storageSize: topology.cockroach.storageSize,
+      storageClassName: platform.storageClassName,
+    });
+
+    new SkupperPodExposure(this, "pod-exposure", {
+      provider: kubernetes,
+      namespace,
+      localPods: this.database.podNames,
+      remotePods: sites.filter((s) => s.siteName !== site.siteName).flatMap((s) => podNames(s.statefulSetName, s.replicas)),
+      localServiceNames: [this.database.name, DEFAULT_PUBLIC_SERVICE, ...this.database.podNames],
+    });
+
+    new CockroachSqlClient(this, "sql-client", { provider: kubernetes, namespace, image: topology.cockroach.image });
+
+    // The cluster stack's credentials command names the kubectl context after the site.
+    const kubectl = `kubectl --context ${topologySite.cloud === "existing" ? topologySite.kubeconfig.context : site.siteName} --namespace ${namespace}`;
+    new TerraformOutput(this, "sql_shell", {
+      description: "Opens a SQL shell as root (after kubectl credentials for this site).",
+      value: `${kubectl} exec -it deploy/cockroachdb-client -- cockroach sql`,
+    });
+    new TerraformOutput(this, "db_console", {
+      description: "Forwards the DB Console to https://localhost:8080 (log in as a SQL user with a password).",
+      value: `${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080`,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { ClientCertificate } from "../lib/database/client-certificate";
+import { ClusterCa } from "../lib/database/cluster-ca";
+import { NodeCertificate } from "../lib/database/node-certificate";
+import { SkupperLinkClientCertificate, SkupperSiteCa } from "../lib/skupper/site-ca";
+import { SkupperLinkPlan } from "../lib/skupper/mesh";
+import { applyBackend } from "./backend";
+import { PKI_STACK } from "./naming";
+import type { Topology } from "./topology/types";
+
+export interface PkiStackProps {
+  readonly topology: Topology;
+  readonly links: readonly SkupperLinkPlan[];
+}
+
+/**
+ * Every key and certificate of the deployment: the database's one CA, a node certificate per
+ * site, the root client certificate, a Skupper CA per site and a client certificate per link.
+ * Its state holds every private key, so its backend must be encrypted and access-controlled.
+ */
+export class PkiStack extends TerraformStack {
+  readonly clusterCa: ClusterCa;
+  readonly rootClient: ClientCertificate;
+  private readonly nodeCertificates = new Map<string, NodeCertificate>();
+  private readonly siteCas = new Map<string, SkupperSiteCa>();
+  private readonly linkCertificates = new Map<string, SkupperLinkClientCertificate>();
+
+  constructor(scope: Construct, props: PkiStackProps) {
+    super(scope, PKI_STACK);
+    applyBackend(this, PKI_STACK, props.topology.backend);
+    const { topology } = props;
+    const provider = new TlsProvider(this, "tls", {});
+
+    this.clusterCa = new ClusterCa(this, "cluster-ca", { provider });
+    this.rootClient = new ClientCertificate(this, "root-client", { provider, ca: this.clusterCa, user: "root" });
+    for (const site of topology.sites) {
+      this.nodeCertificates.set(
+        site.name,
+        new NodeCertificate(this, `node-${site.name}`, {
+          provider,
+          ca: this.clusterCa,
+          namespace: topology.namespace,
+          clusterDomain: topology.clusterDomain,
+        }),
+      );
+      this.siteCas.set(site.name, new SkupperSiteCa(this, `skupper-ca-${site.name}`, { provider, siteName: site.name }));
+    }
+    for (const link of props.links) {
+      this.linkCertificates.set(
+        linkKey(link),
+        this.siteCa(link.to).issueLinkClientCertificate(`link-${link.from}-to-${link.to}`, { dialingSite: link.from }),
+      );
+    }
+  }
+
+  nodeCertificate(siteName: string): NodeCertificate {
+    return required(this.nodeCertificates, siteName, "node certificate");
+  }
+
+  siteCa(siteName: string): SkupperSiteCa {
+    return required(this.siteCas, siteName, "Skupper site CA");
+  }
+
+  linkCertificate(link: SkupperLinkPlan): SkupperLinkClientCertificate {
+    return required(this.linkCertificates, linkKey(link), "link certificate");
+  }
+}
+
+function linkKey(link: SkupperLinkPlan): string {
+  return `${link.from}->${link.to}`;
+}
+
+function required<T>(map: ReadonlyMap<string, T>, key: string, what: string): T {
+  const value = map.get(key);
+  if (value === undefined) throw new Error(`The pki stack has no ${what} for ${key}.`);
+  return value;
+}

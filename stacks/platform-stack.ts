@@ -1,0 +1,92 @@
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { addDependsOn } from "../lib/core/dependencies";
+import { NODE_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "../lib/database/common";
+import { CockroachCertsSecret } from "../lib/database/cockroach-certs-secret";
+import { KubernetesSite } from "../lib/sites/kubernetes-site";
+import { SkupperController } from "../lib/skupper/controller";
+import { SkupperRouterServiceTemplate } from "../lib/skupper/router-service-template";
+import { SkupperRouterSizing } from "../lib/skupper/router-sizing";
+import { SkupperSiteCaSecret } from "../lib/skupper/site-ca-secret";
+import { applyBackend } from "./backend";
+import { stackNames } from "./naming";
+import { PkiStack } from "./pki-stack";
+import { connectToSite } from "./site-connection";
+import type { Topology } from "./topology/types";
+
+export interface PlatformStackProps {
+  readonly topology: Topology;
+  readonly site: KubernetesSite;
+  readonly pki: PkiStack;
+}
+
+/**
+ * What the database stage needs to exist in a cluster first: the namespace, the StorageClass,
+ * the certificate Secrets, the Skupper controller with its CRDs, the router sizing profile,
+ * the router Service template and the site CA (which must exist before the Site).
+ */
+export class PlatformStack extends TerraformStack {
+  readonly namespace: NamespaceV1;
+  readonly storageClassName: string;
+  readonly routerSizingName: string;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    const { topology, site, pki } = props;
+    const name = stackNames.platform(site.siteName);
+    super(scope, name);
+    applyBackend(this, name, topology.backend);
+    const { kubernetes, helm } = connectToSite(this, site, topology);
+
+    // Destroying the namespace waits until it is gone, which is after the cloud deleted the
+    // Skupper router's load balancer; only then may the cluster stack remove the network.
+    this.namespace = new NamespaceV1(this, "namespace", {
+      provider: kubernetes,
+      metadata: { name: topology.namespace, labels: { "app.kubernetes.io/part-of": "cockroachdb" } },
+      timeouts: { delete: "20m" },
+    });
+    const namespace = this.namespace.metadata.name;
+    this.storageClassName = site.ensureStorageClass(this, "storage-class", kubernetes);
+
+    const ca = pki.clusterCa.certPem;
+    const certificates = [
+      new CockroachCertsSecret(this, "node-certs", {
+        provider: kubernetes,
+        name: NODE_CERTS_SECRET,
+        namespace: topology.namespace,
+        caCertPem: ca,
+        certificate: pki.nodeCertificate(site.siteName),
+      }),
+      new CockroachCertsSecret(this, "root-client-certs", {
+        provider: kubernetes,
+        name: ROOT_CLIENT_CERTS_SECRET,
+        namespace: topology.namespace,
+        caCertPem: ca,
+        certificate: pki.rootClient,
+      }),
+    ];
+    for (const secret of certificates) addDependsOn(secret, this.namespace);
+
+    const siteCa = pki.siteCa(site.siteName);
+    new SkupperSiteCaSecret(this, "skupper-site-ca", {
+      provider: kubernetes,
+      namespace,
+      caCertPem: siteCa.certPem,
+      caPrivateKeyPem: siteCa.privateKeyPem,
+    });
+    new SkupperRouterServiceTemplate(this, "skupper-router-service", {
+      provider: kubernetes,
+      namespace,
+      annotations: site.loadBalancerAnnotations,
+    });
+
+    const controller = new SkupperController(this, "skupper-controller", { provider: helm });
+    const sizing = new SkupperRouterSizing(this, "skupper-router-sizing", {
+      provider: kubernetes,
+      controllerNamespace: controller.namespace,
+    });
+    // The chart creates the controller namespace; the sizing ConfigMap lives in it.
+    addDependsOn(sizing, controller.release);
+    this.routerSizingName = sizing.sizingName;
+  }
+}

@@ -1,0 +1,16 @@
+import { TerraformProvider, TerraformStack } from "cdktf";
+import { KubernetesSite, SiteProviders } from "../lib/sites/kubernetes-site";
+import { awsProvider, googleProvider } from "./cloud-providers";
+import type { Topology } from "./topology/types";
+
+/**
+ * Kubernetes and helm providers for `site` in `stack` (a stack other than the one that
+ * created the cluster), plus the stack's own cloud provider where the site's auth data
+ * source needs one: EKS signs a token with aws, GKE reads an access token through google.
+ */
+export function connectToSite(stack: TerraformStack, site: KubernetesSite, topology: Topology): SiteProviders {
+  let cloudProvider: TerraformProvider | undefined;
+  if (site.cloud === "aws") cloudProvider = awsProvider(stack, site.region, topology.accounts);
+  if (site.cloud === "gcp") cloudProvider = googleProvider(stack, site.region, topology.accounts.gcpProject);
+  return site.connect(stack, "cluster", { cloudProvider });
+}

@@ -1,0 +1,71 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { Testing } from "cdktf";
+import { buildDeployment } from "../../stacks/app";
+import { defaultTopology, loadTopology } from "../../stacks/topology";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const examples = path.join(__dirname, "../../examples");
+
+function stackNames(file: string): { names: string[]; json: Record<string, Json> } {
+  const app = Testing.app();
+  const stacks = buildDeployment(app, loadTopology(path.join(examples, file)));
+  const all = [stacks.pki, ...stacks.clusters, ...stacks.platforms, ...stacks.databases, ...stacks.links, stacks.clusterInit];
+  return {
+    names: all.map((s) => s.node.id).sort(),
+    json: Object.fromEntries(all.map((s) => [s.node.id, JSON.parse(Testing.synth(s))])),
+  };
+}
+
+describe("topology examples", () => {
+  test.each(["three-clouds", "two-clouds", "terraform-cloud"])("%s runs the app with its own topology file", (name) => {
+    const cdktf = JSON.parse(fs.readFileSync(path.join(examples, name, "cdktf.json"), "utf8"));
+    expect(cdktf.app).toBe("CRDB_TOPOLOGY=topology.yaml node --import tsx ../../stacks/main.ts");
+  });
+
+  test("three-clouds is the built-in default with its networks pinned", () => {
+    const file = loadTopology(path.join(examples, "three-clouds/topology.yaml"));
+    const builtIn = defaultTopology();
+    expect({ ...file, source: "" }).toEqual({ ...builtIn, source: "", backend: file.backend });
+    // 13: gcp sorts last and dials no one, so it has no links stack.
+    expect(stackNames("three-clouds/topology.yaml").names).toHaveLength(13);
+  });
+
+  test("two-clouds: AWS + GCP, zone survival, one link", () => {
+    const { names, json } = stackNames("two-clouds/topology.yaml");
+    expect(names).toEqual([
+      "aws-cluster",
+      "aws-database",
+      "aws-links",
+      "aws-platform",
+      "cluster-init",
+      "gcp-cluster",
+      "gcp-database",
+      "gcp-platform",
+      "pki",
+    ]);
+    const job: Json = Object.values(json["cluster-init"].resource.kubernetes_job_v1)[0];
+    expect(job.spec.template.spec.container[0].command[2]).not.toContain("num_replicas");
+  });
+
+  test("terraform-cloud: one HCP Terraform workspace per stack, and a pipeline that deploys every stack", () => {
+    const { names, json } = stackNames("terraform-cloud/topology.yaml");
+    for (const name of names) {
+      expect(json[name].terraform.cloud).toEqual({
+        organization: "acme",
+        workspaces: { name: `crdb-prod-${name}`, project: "cockroachdb" },
+      });
+    }
+    const pipeline = parseYaml(fs.readFileSync(path.join(examples, "terraform-cloud/deploy.github-workflow.yml"), "utf8"));
+    const steps: Json[] = pipeline.jobs.deploy.steps;
+    expect(steps.map((s) => s.run).filter(Boolean)).toEqual([
+      "npm ci",
+      "npm test",
+      "npx cdktf deploy '*' --auto-approve --parallelism 4 --outputs-file outputs.json",
+    ]);
+    expect(pipeline.jobs.deploy.env.CRDB_TOPOLOGY).toBe("examples/terraform-cloud/topology.yaml");
+  });
+});

@@ -1,0 +1,228 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { buildDeployment } from "../../stacks/app";
+import { defaultTopology, parseTopology } from "../../stacks/topology";
+import type { Topology } from "../../stacks/topology";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+interface Synthesized {
+  readonly stacks: Record<string, Json>;
+  readonly dependencies: Record<string, string[]>;
+}
+
+/** Synthesizes the whole app into a temp dir, as `cdktf synth` would, and reads it back. */
+function synthApp(topology: Topology): Synthesized {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-app-"));
+  const app = Testing.app({ outdir });
+  buildDeployment(app, topology);
+  app.synth();
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  const stacks: Record<string, Json> = {};
+  const dependencies: Record<string, string[]> = {};
+  for (const [name, entry] of Object.entries<Json>(manifest.stacks)) {
+    stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8"));
+    dependencies[name] = entry.dependencies;
+  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { stacks, dependencies };
+}
+
+/** A stack's level: 0 without dependencies, else one more than its deepest dependency. */
+function levels(dependencies: Record<string, string[]>): Record<string, number> {
+  const memo: Record<string, number> = {};
+  const level = (name: string): number =>
+    (memo[name] ??= Math.max(-1, ...dependencies[name].map(level)) + 1);
+  return Object.fromEntries(Object.keys(dependencies).map((name) => [name, level(name)]));
+}
+
+const values = (json: Json, type: string, kind = "resource"): Json[] => Object.values(json[kind]?.[type] ?? {});
+
+const manifests = (json: Json, kind: string): Json[] =>
+  values(json, "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === kind);
+
+describe("the default app (EKS + GKE + AKS)", () => {
+  const { stacks, dependencies } = synthApp(defaultTopology());
+  const sites = ["aws", "gcp", "azure"];
+
+  test("has the staged stacks at the levels cdktf deploys them in", () => {
+    expect(levels(dependencies)).toEqual({
+      pki: 0,
+      "aws-cluster": 0,
+      "gcp-cluster": 0,
+      "azure-cluster": 0,
+      "aws-platform": 1,
+      "gcp-platform": 1,
+      "azure-platform": 1,
+      "aws-database": 2,
+      "gcp-database": 2,
+      "azure-database": 2,
+      // Names sort aws < azure < gcp: aws dials azure and gcp, azure dials gcp, gcp dials none.
+      "aws-links": 3,
+      "azure-links": 3,
+      "cluster-init": 4,
+    });
+    expect(dependencies["cluster-init"]).toEqual(
+      expect.arrayContaining(["aws-database", "gcp-database", "azure-database", "aws-links", "azure-links"]),
+    );
+  });
+
+  test("every cross-stack reference names an output its producing stack has, in that stack's state", () => {
+    let references = 0;
+    for (const [name, json] of Object.entries(stacks)) {
+      const text = JSON.stringify(json);
+      for (const match of text.matchAll(/data\.terraform_remote_state\.cross-stack-reference-input-([a-z0-9-]+)\.outputs\.([A-Za-z0-9_-]+)/g)) {
+        const [, producer, output] = match;
+        expect(dependencies[name]).toContain(producer);
+        expect(Object.keys(stacks[producer].output ?? {})).toContain(output);
+        references++;
+      }
+      for (const [producer, remote] of Object.entries<Json>(json.data?.terraform_remote_state ?? {})) {
+        expect(remote.config.path).toBe(stacks[producer.replace("cross-stack-reference-input-", "")].terraform.backend.local.path);
+      }
+    }
+    expect(references).toBeGreaterThan(50);
+  });
+
+  test("outputs that carry private keys are sensitive", () => {
+    for (const output of Object.values<Json>(stacks.pki.output)) expect(output.sensitive).toBe(true);
+  });
+
+  test("each site's kubernetes and helm providers point at that site's own cluster", () => {
+    for (const site of sites) {
+      for (const stage of ["platform", "database", "links"]) {
+        const json = stacks[`${site}-${stage}`];
+        if (!json) continue;
+        const [kubernetes] = json.provider.kubernetes;
+        expect(kubernetes.host).toContain(`cross-stack-reference-input-${site}-cluster.`);
+        expect(kubernetes.cluster_ca_certificate).toContain(`cross-stack-reference-input-${site}-cluster.`);
+        expect(json.provider.kubernetes).toHaveLength(1);
+        if (stage === "platform") expect(json.provider.helm[0].kubernetes.host).toBe(kubernetes.host);
+      }
+    }
+    expect(stacks["cluster-init"].provider.kubernetes[0].host).toContain("cross-stack-reference-input-aws-cluster.");
+    expect(stacks["aws-platform"].provider.kubernetes[0].token).toMatch(/^\$\{data\.aws_eks_cluster_auth\./);
+    expect(stacks["gcp-platform"].provider.kubernetes[0].token).toMatch(/^\$\{data\.google_client_config\./);
+    expect(stacks["azure-platform"].provider.kubernetes[0].client_key).toContain("cross-stack-reference-input-azure-cluster.");
+  });
+
+  test("names agree across sites: one join list, one namespace, every pod reachable everywhere exactly once", () => {
+    const joinLists = sites.map((site) => values(stacks[`${site}-database`], "kubernetes_config_map_v1")[0].data.join);
+    expect(new Set(joinLists).size).toBe(1);
+    expect(joinLists[0].split(",")).toHaveLength(9);
+    const allPods = sites.flatMap((site) => [0, 1, 2].map((i) => `crdb-${site}-${i}`));
+    for (const site of sites) {
+      const json = stacks[`${site}-database`];
+      const services = values(json, "kubernetes_service_v1").map((s) => s.metadata.name);
+      const listeners = manifests(json, "Listener").map((l) => l.spec.host);
+      const connectors = manifests(json, "Connector").map((c) => c.spec.routingKey);
+      expect(connectors.sort()).toEqual([0, 1, 2].map((i) => `crdb-${site}-${i}`));
+      expect(listeners).toHaveLength(6);
+      for (const pod of allPods) {
+        expect(Number(services.includes(pod)) + Number(listeners.includes(pod))).toBe(1);
+      }
+      for (const resource of [...values(json, "kubernetes_service_v1"), ...values(json, "kubernetes_stateful_set_v1")]) {
+        expect(resource.metadata.namespace).toBe("cockroachdb");
+      }
+      expect(manifests(json, "Site")[0].metadata).toEqual({ name: site, namespace: "cockroachdb" });
+    }
+  });
+
+  test("links form a full mesh, each with the dialled site's endpoints and a certificate from its CA", () => {
+    const links = ["aws-links", "azure-links"].flatMap((name) =>
+      manifests(stacks[name], "Link").map((link) => ({ from: name.replace("-links", ""), link })),
+    );
+    expect(links.map(({ from, link }) => `${from}->${link.metadata.name}`).sort()).toEqual([
+      "aws->link-to-azure",
+      "aws->link-to-gcp",
+      "azure->link-to-gcp",
+    ]);
+    for (const { link } of links) {
+      const target = link.metadata.name.replace("link-to-", "");
+      expect(JSON.stringify(link.spec.endpoints)).toContain(`cross-stack-reference-input-${target}-database.`);
+    }
+  });
+
+  test("the platform creates the namespace, Secrets and Skupper prerequisites; the database waits for it", () => {
+    for (const site of sites) {
+      const platform = stacks[`${site}-platform`];
+      expect(values(platform, "kubernetes_namespace_v1")[0].timeouts.delete).toBe("20m");
+      const secrets = values(platform, "kubernetes_secret_v1").map((s) => s.metadata.name).sort();
+      expect(secrets).toEqual(["cockroachdb-node-certs", "cockroachdb-root-client-certs", "skupper-site-ca"]);
+      expect(values(platform, "helm_release")[0].version).toBe("2.2.1");
+      expect(dependencies[`${site}-database`]).toContain(`${site}-platform`);
+    }
+    expect(values(stacks["aws-platform"], "kubernetes_storage_class_v1")[0].metadata.name).toBe("gp3");
+    expect(values(stacks["aws-database"], "kubernetes_stateful_set_v1")[0].spec.volume_claim_template[0].spec.storage_class_name).toBe("gp3");
+    expect(values(stacks["gcp-database"], "kubernetes_stateful_set_v1")[0].spec.volume_claim_template[0].spec.storage_class_name).toBe("premium-rwo");
+    expect(values(stacks["azure-database"], "kubernetes_stateful_set_v1")[0].spec.volume_claim_template[0].spec.storage_class_name).toBe("managed-csi-premium");
+  });
+
+  test("the one init Job runs in the first site and applies the region survival goal", () => {
+    expect(Object.values(stacks).flatMap((json) => values(json, "kubernetes_job_v1"))).toHaveLength(1);
+    const script: string = values(stacks["cluster-init"], "kubernetes_job_v1")[0].spec.template.spec.container[0].command[2];
+    expect(script).toContain('init_host="crdb-aws-0.cockroachdb.svc.cluster.local:26257"');
+    expect(script).toContain("expected=9");
+    expect(script).toContain("num_replicas = 5");
+  });
+
+  test("cluster stacks use only their cloud's provider; account identifiers come from variables", () => {
+    expect(Object.keys(stacks["aws-cluster"].provider)).toEqual(["aws"]);
+    expect(stacks["aws-cluster"].data).toBeUndefined();
+    expect(Object.keys(stacks["gcp-cluster"].provider)).toEqual(["google"]);
+    expect(Object.keys(stacks["azure-cluster"].provider)).toEqual(["azurerm"]);
+    expect(Object.keys(stacks["gcp-cluster"].variable)).toEqual(["gcp_project"]);
+    expect(stacks["azure-cluster"].provider.azurerm[0].subscription_id).toBe("${var.azure_subscription_id}");
+    // The topology's network reaches the sites: VNet and subnet are distinct on Azure.
+    expect(values(stacks["azure-cluster"], "azurerm_virtual_network")[0].address_space).toEqual(["10.32.0.0/16"]);
+    expect(values(stacks["azure-cluster"], "azurerm_subnet")[0].address_prefixes).toEqual(["10.32.0.0/20"]);
+    expect(values(stacks["gcp-cluster"], "google_compute_subnetwork")[0].ip_cidr_range).toBe("10.16.0.0/20");
+    expect(values(stacks["aws-cluster"], "aws_vpc")[0].cidr_block).toBe("10.0.0.0/16");
+    expect(stacks["aws-cluster"].output.kubectl_credentials.value).toBe(
+      "aws eks update-kubeconfig --region us-east-1 --name crdb-aws --alias aws",
+    );
+  });
+});
+
+describe("other topologies", () => {
+  test("an existing cluster has no cluster stack and is reached through its kubeconfig", () => {
+    const topology = parseTopology(
+      {
+        survivalGoal: "zone",
+        sites: [
+          { name: "aws", cloud: "aws", region: "us-west-2" },
+          { name: "lab", cloud: "existing", region: "on-prem", kubeconfig: { path: "/etc/kube/lab.yaml", context: "lab-admin" }, storageClassName: "fast" },
+        ],
+      },
+      "inline",
+    );
+    const { stacks, dependencies } = synthApp(topology);
+    expect(stacks["lab-cluster"]).toBeUndefined();
+    expect(stacks["lab-platform"].provider.kubernetes).toEqual([{ config_path: "/etc/kube/lab.yaml", config_context: "lab-admin" }]);
+    expect(values(stacks["lab-database"], "kubernetes_stateful_set_v1")[0].spec.volume_claim_template[0].spec.storage_class_name).toBe("fast");
+    expect(dependencies["lab-platform"]).toEqual(["pki"]);
+    expect(stacks["lab-database"].output.sql_shell.value).toContain("kubectl --context lab-admin");
+    const script: string = values(stacks["cluster-init"], "kubernetes_job_v1")[0].spec.template.spec.container[0].command[2];
+    expect(script).not.toContain("num_replicas");
+  });
+
+  test("main.ts reports every problem of a bad topology file and exits 1 without a stack trace", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-bad-"));
+    const file = path.join(dir, "bad.yaml");
+    fs.writeFileSync(file, "sites:\n  - name: Bad_Name\n    cloud: aws\n    region: us-east-1\nsurvivalGoal: region\n");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "stacks/main.ts"], {
+      cwd: path.join(__dirname, "../.."),
+      env: { ...process.env, CRDB_TOPOLOGY: file, CDKTF_OUTDIR: path.join(dir, "out") },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('sites[0].name: invalid value "Bad_Name"');
+    expect(run.stderr).toContain("survivalGoal");
+    expect(run.stderr).not.toContain("    at ");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

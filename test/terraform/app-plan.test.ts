@@ -1,0 +1,49 @@
+/**
+ * Every stack of the default app that needs nothing but the aws provider, planned by the real
+ * terraform binary with the real hashicorp/aws provider, offline. Skips (saying why) only
+ * where terraform or the provider mirror is absent.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App } from "cdktf";
+import { buildDeployment } from "../../stacks/app";
+import { defaultTopology } from "../../stacks/topology";
+import { offlinePlan, offlineTest } from "./offline-plan";
+
+// As in eks-plan.test.ts, without an admin principal's access entry and policy association:
+// 28 network + 8 IAM + 5 EKS resources.
+const EXPECTED_AWS_CLUSTER_RESOURCES = 28 + 8 + 5;
+
+const { run, tools } = offlineTest();
+
+describe("the default app's aws-only stacks with the real terraform and aws provider", () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "app-plan-"));
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+  const app = new App({ outdir });
+  buildDeployment(app, defaultTopology());
+  app.synth();
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  const awsOnly = Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)
+    .filter(([, stack]) => {
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8"));
+      return Object.keys(json.provider ?? {}).join() === "aws" && json.data === undefined;
+    })
+    .map(([name, stack]) => ({ name, dir: path.join(outdir, path.dirname(stack.synthesizedStackPath)) }));
+
+  test("are exactly the AWS cluster stack (the others need clusters or other clouds)", () => {
+    expect(awsOnly.map((s) => s.name)).toEqual(["aws-cluster"]);
+  });
+
+  run(
+    "aws-cluster: init, validate and plan succeed offline",
+    () => {
+      const result = offlinePlan(awsOnly[0].dir, tools!);
+      expect(result.output).toContain("Success! The configuration is valid.");
+      expect(result).toMatchObject({ add: EXPECTED_AWS_CLUSTER_RESOURCES, change: 0, destroy: 0 });
+      expect(result.output).toMatch(/cidr_block\s+= "10\.0\.0\.0\/16"/);
+      expect(result.output).toMatch(/instance_types\s+= \[\s+\+ "m6i\.2xlarge",\s+\]/);
+    },
+    300_000,
+  );
+});
