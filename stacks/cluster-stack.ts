@@ -1,9 +1,9 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { AksSite } from "../lib/sites/aks-site";
 import { EksSite } from "../lib/sites/eks-site";
 import { GkeSite } from "../lib/sites/gke-site";
-import { applyBackend } from "./backend";
+import { DeploymentStack } from "./deployment-stack";
 import { awsProvider, azurermProvider, gcpProject, googleProvider } from "./cloud-providers";
 import { stackNames } from "./naming";
 import type { ManagedSite, Topology } from "./topology/types";
@@ -17,14 +17,12 @@ export interface ClusterStackProps {
  * One site's network and Kubernetes cluster: only that cloud's provider, so it plans before
  * any cluster exists (the EKS variant plans fully offline).
  */
-export class ClusterStack extends TerraformStack {
+export class ClusterStack extends DeploymentStack {
   readonly site: EksSite | GkeSite | AksSite;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     const { topology, site } = props;
-    const name = stackNames.cluster(site.name);
-    super(scope, name);
-    applyBackend(this, name, topology.backend);
+    super(scope, stackNames.cluster(site.name), topology.backend);
     const common = {
       siteName: site.name,
       region: site.region,

@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { podNames } from "../lib/core/naming";
 import { DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
@@ -7,7 +7,7 @@ import { CockroachStatefulSet } from "../lib/database/cockroach-statefulset";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { SkupperPodExposure } from "../lib/skupper/pod-exposure";
 import { SkupperSite } from "../lib/skupper/site";
-import { applyBackend } from "./backend";
+import { DeploymentStack } from "./deployment-stack";
 import { databaseSites, stackNames } from "./naming";
 import { PlatformStack } from "./platform-stack";
 import { connectToSite } from "./site-connection";
@@ -24,15 +24,13 @@ export interface DatabaseStackProps {
  * on until its load balancer has an address), a Connector per local pod and a Listener per
  * remote pod, the CockroachDB StatefulSet with its Services, and a SQL client.
  */
-export class DatabaseStack extends TerraformStack {
+export class DatabaseStack extends DeploymentStack {
   readonly skupperSite: SkupperSite;
   readonly database: CockroachStatefulSet;
 
   constructor(scope: Construct, props: DatabaseStackProps) {
     const { topology, site, platform } = props;
-    const name = stackNames.database(site.siteName);
-    super(scope, name);
-    applyBackend(this, name, topology.backend);
+    super(scope, stackNames.database(site.siteName), topology.backend);
     // The namespace, Secrets, CRDs and site CA are only referenced by name from here.
     this.addDependency(platform);
     const { kubernetes } = connectToSite(this, site, topology);

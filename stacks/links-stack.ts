@@ -1,9 +1,8 @@
-import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { SkupperLink } from "../lib/skupper/link";
 import { SkupperLinkPlan } from "../lib/skupper/mesh";
-import { applyBackend } from "./backend";
+import { DeploymentStack } from "./deployment-stack";
 import { DatabaseStack } from "./database-stack";
 import { stackNames } from "./naming";
 import { PkiStack } from "./pki-stack";
@@ -25,12 +24,10 @@ export interface LinksStackProps {
  * peer's site CA and a Link to the endpoints the peer's Site published. A stage after the
  * database stacks, because the endpoints exist only once each peer's load balancer does.
  */
-export class LinksStack extends TerraformStack {
+export class LinksStack extends DeploymentStack {
   constructor(scope: Construct, props: LinksStackProps) {
     const { topology, site, pki } = props;
-    const name = stackNames.links(site.siteName);
-    super(scope, name);
-    applyBackend(this, name, topology.backend);
+    super(scope, stackNames.links(site.siteName), topology.backend);
     // The Link needs this site's own Site (the router that dials) to exist.
     this.addDependency(props.ownDatabase);
     const { kubernetes } = connectToSite(this, site, topology);

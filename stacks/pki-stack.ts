@@ -1,4 +1,3 @@
-import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { ClientCertificate } from "../lib/database/client-certificate";
@@ -6,7 +5,7 @@ import { ClusterCa } from "../lib/database/cluster-ca";
 import { NodeCertificate } from "../lib/database/node-certificate";
 import { SkupperLinkClientCertificate, SkupperSiteCa } from "../lib/skupper/site-ca";
 import { SkupperLinkPlan } from "../lib/skupper/mesh";
-import { applyBackend } from "./backend";
+import { DeploymentStack } from "./deployment-stack";
 import { PKI_STACK } from "./naming";
 import type { Topology } from "./topology/types";
 
@@ -20,7 +19,7 @@ export interface PkiStackProps {
  * site, the root client certificate, a Skupper CA per site and a client certificate per link.
  * Its state holds every private key, so its backend must be encrypted and access-controlled.
  */
-export class PkiStack extends TerraformStack {
+export class PkiStack extends DeploymentStack {
   readonly clusterCa: ClusterCa;
   readonly rootClient: ClientCertificate;
   private readonly nodeCertificates = new Map<string, NodeCertificate>();
@@ -28,8 +27,7 @@ export class PkiStack extends TerraformStack {
   private readonly linkCertificates = new Map<string, SkupperLinkClientCertificate>();
 
   constructor(scope: Construct, props: PkiStackProps) {
-    super(scope, PKI_STACK);
-    applyBackend(this, PKI_STACK, props.topology.backend);
+    super(scope, PKI_STACK, props.topology.backend);
     const { topology } = props;
     const provider = new TlsProvider(this, "tls", {});
 

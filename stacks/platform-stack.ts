@@ -1,4 +1,3 @@
-import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { addDependsOn } from "../lib/core/dependencies";
@@ -9,7 +8,7 @@ import { SkupperController } from "../lib/skupper/controller";
 import { SkupperRouterServiceTemplate } from "../lib/skupper/router-service-template";
 import { SkupperRouterSizing } from "../lib/skupper/router-sizing";
 import { SkupperSiteCaSecret } from "../lib/skupper/site-ca-secret";
-import { applyBackend } from "./backend";
+import { DeploymentStack } from "./deployment-stack";
 import { stackNames } from "./naming";
 import { PkiStack } from "./pki-stack";
 import { connectToSite } from "./site-connection";
@@ -26,16 +25,14 @@ export interface PlatformStackProps {
  * the certificate Secrets, the Skupper controller with its CRDs, the router sizing profile,
  * the router Service template and the site CA (which must exist before the Site).
  */
-export class PlatformStack extends TerraformStack {
+export class PlatformStack extends DeploymentStack {
   readonly namespace: NamespaceV1;
   readonly storageClassName: string;
   readonly routerSizingName: string;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const { topology, site, pki } = props;
-    const name = stackNames.platform(site.siteName);
-    super(scope, name);
-    applyBackend(this, name, topology.backend);
+    super(scope, stackNames.platform(site.siteName), topology.backend);
     const { kubernetes, helm } = connectToSite(this, site, topology);
 
     // Destroying the namespace waits until it is gone, which is after the cloud deleted the

@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { X509Certificate } from "crypto";
 import * as tls from "tls";
-import { ClientCertificate, ClusterCa, CockroachCertsSecret, NodeCertificate } from "../../lib/database";
-import { hasTool, onlyResource, resources, synth } from "./helpers";
+import { ClientCertificate, ClusterCa, CockroachCertsSecret, CockroachStatefulSet, DEFAULT_PUBLIC_SERVICE, NodeCertificate } from "../../lib/database";
+import { Json, hasTool, onlyResource, resources, synth } from "./helpers";
 
 describe("ClusterCa, NodeCertificate, ClientCertificate", () => {
   const json = synth((stack, p) => {
@@ -116,37 +116,86 @@ describe("CockroachCertsSecret", () => {
 const describeWithOpenssl = hasTool("openssl") ? describe : describe.skip;
 if (!hasTool("openssl")) console.warn("openssl not found: skipping the certificate name coverage check");
 
-describeWithOpenssl("node certificate names cover every dialled name", () => {
-  test("pod FQDNs of every site, the public Service, localhost and 127.0.0.1", () => {
-    const json = synth((stack, p) => {
-      const ca = new ClusterCa(stack, "ca", { provider: p.tls });
-      new NodeCertificate(stack, "node", { provider: p.tls, ca, namespace: "db", clusterDomain: "example.internal" });
-    });
-    const request = onlyResource(json, "tls_cert_request");
-    const san = [...request.dns_names.map((n: string) => `DNS:${n}`), ...request.ip_addresses.map((ip: string) => `IP:${ip}`)].join(",");
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-cert-"));
-    const run = spawnSync(
-      "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(dir, "k.pem"), "-out", path.join(dir, "c.pem"), "-days", "1", "-subj", "/O=Cockroach/CN=node", "-addext", `subjectAltName=${san}`],
-      { encoding: "utf8" },
-    );
-    expect(run.stderr).not.toMatch(/error/i);
-    expect(run.status).toBe(0);
-    const cert = new X509Certificate(fs.readFileSync(path.join(dir, "c.pem")));
-    const peer = { subject: { CN: "node" }, subjectaltname: cert.subjectAltName } as unknown as tls.PeerCertificate;
-    const covered = (host: string) => tls.checkServerIdentity(host, peer) === undefined;
+/** Issues, with openssl, a certificate carrying exactly the names and usages the construct asked the tls provider for. */
+function opensslCertificateLike(request: Json, signed: Json): { peer: tls.PeerCertificate; purposes: string } {
+  const san = [...request.dns_names.map((n: string) => `DNS:${n}`), ...request.ip_addresses.map((ip: string) => `IP:${ip}`)].join(",");
+  const keyUsage = { digital_signature: "digitalSignature", key_encipherment: "keyEncipherment" } as Record<string, string>;
+  const extendedKeyUsage = { server_auth: "serverAuth", client_auth: "clientAuth" } as Record<string, string>;
+  const uses: string[] = signed.allowed_uses;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-cert-"));
+  const certPath = path.join(dir, "c.pem");
+  const run = spawnSync(
+    "openssl",
+    [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path.join(dir, "k.pem"), "-out", certPath, "-days", "1",
+      "-subj", `/CN=${request.subject[0].common_name}`,
+      "-addext", `subjectAltName=${san}`,
+      "-addext", `keyUsage=${uses.filter((u) => keyUsage[u]).map((u) => keyUsage[u]).join(",")}`,
+      "-addext", `extendedKeyUsage=${uses.filter((u) => extendedKeyUsage[u]).map((u) => extendedKeyUsage[u]).join(",")}`,
+    ],
+    { encoding: "utf8" },
+  );
+  expect(run.status).toBe(0);
+  const purposes = spawnSync("openssl", ["x509", "-in", certPath, "-noout", "-purpose"], { encoding: "utf8" }).stdout;
+  const cert = new X509Certificate(fs.readFileSync(certPath));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { peer: { subject: { CN: request.subject[0].common_name }, subjectaltname: cert.subjectAltName } as unknown as tls.PeerCertificate, purposes };
+}
 
-    for (const host of [
-      "crdb-aws-0.db.svc.example.internal",
-      "crdb-gcp-12.db.svc.example.internal",
-      "cockroachdb-public",
-      "cockroachdb-public.db.svc.example.internal",
-      "localhost",
-      "127.0.0.1",
-    ]) {
-      expect([host, covered(host)]).toEqual([host, true]);
+describeWithOpenssl("node certificate names cover every dialled name", () => {
+  const namespace = "db";
+  const clusterDomain = "example.internal";
+  const sitesWith = (gcpReplicas: number) => [
+    { siteName: "aws", statefulSetName: "crdb-aws", replicas: 3 },
+    { siteName: "gcp", statefulSetName: "crdb-gcp", replicas: gcpReplicas },
+    { siteName: "azure", statefulSetName: "crdb-azure", replicas: 3 },
+  ];
+
+  /** Every site's database synthesized; the names nodes advertise (one per pod) and join. */
+  function dialledNames(sites: ReturnType<typeof sitesWith>): string[] {
+    const names = new Set<string>(["localhost", "127.0.0.1", DEFAULT_PUBLIC_SERVICE, `${DEFAULT_PUBLIC_SERVICE}.${namespace}.svc.${clusterDomain}`]);
+    for (const site of sites) {
+      const json = synth((stack, p) => {
+        new CockroachStatefulSet(stack, "db", { provider: p.kubernetes, siteName: site.siteName, sites, namespace, clusterDomain, locality: { cloud: site.siteName, region: "r1" } });
+      });
+      const join: string = onlyResource(json, "kubernetes_config_map_v1").data.join;
+      for (const address of join.split(",")) names.add(address.replace(/:26257$/, ""));
+      const script: string = onlyResource(json, "kubernetes_stateful_set_v1").spec.template.spec.container[0].command[2];
+      const advertise = /--advertise-addr="\$\{POD_NAME\}(\.[^:"]+):26257"/.exec(script);
+      expect(advertise).not.toBeNull();
+      for (const service of resources(json, "kubernetes_service_v1").filter((s) => s.spec.selector["statefulset.kubernetes.io/pod-name"])) {
+        names.add(`${service.metadata.name}${advertise![1]}`);
+      }
     }
-    // Names outside the namespace or domain must not be covered.
+    return [...names];
+  }
+
+  const certificate = synth((stack, p) => {
+    const ca = new ClusterCa(stack, "ca", { provider: p.tls });
+    new NodeCertificate(stack, "node", { provider: p.tls, ca, namespace, clusterDomain });
+  });
+  const { peer, purposes } = opensslCertificateLike(onlyResource(certificate, "tls_cert_request"), onlyResource(certificate, "tls_locally_signed_cert"));
+  const covered = (host: string) => tls.checkServerIdentity(host, peer) === undefined;
+
+  test("the usages make it a TLS server AND client certificate (nodes dial each other with it)", () => {
+    expect(purposes).toContain("SSL server : Yes");
+    expect(purposes).toContain("SSL client : Yes");
+  });
+
+  test("3 sites x 3 pods: every advertised and joined name is covered", () => {
+    const names = dialledNames(sitesWith(3));
+    expect(names.filter((n) => n.startsWith("crdb-"))).toHaveLength(9);
+    for (const host of names) expect([host, covered(host)]).toEqual([host, true]);
+  });
+
+  test("after scaling gcp from 3 to 7 pods, the same certificate still covers every name", () => {
+    const names = dialledNames(sitesWith(7));
+    expect(names).toContain(`crdb-gcp-6.${namespace}.svc.${clusterDomain}`);
+    expect(names.filter((n) => n.startsWith("crdb-"))).toHaveLength(13);
+    for (const host of names) expect([host, covered(host)]).toEqual([host, true]);
+  });
+
+  test("names outside the namespace or cluster domain are not covered", () => {
     for (const host of ["crdb-aws-0.other.svc.example.internal", "crdb-aws-0.db.svc.cluster.local", "evil.example.com"]) {
       expect([host, covered(host)]).toEqual([host, false]);
     }
