@@ -18,6 +18,10 @@ export class ClientCertificate extends CaSignedCertificate {
     if (!/^[a-z_][a-z0-9_.-]{0,62}$/.test(user)) {
       fail("user", user, "Use a CockroachDB user name: lower-case letters, digits, '_', '.', '-', starting with a letter or '_', at most 63 characters.");
     }
+    if (user === "node") {
+      // CockroachDB maps a client certificate with CN=node to the node user, which bypasses SQL privileges.
+      fail("user", user, 'The "node" identity belongs to NodeCertificate; issue client certificates for SQL users such as "root" or "app".');
+    }
     super(scope, id, props, {
       commonName: user,
       allowedUses: ["digital_signature", "key_encipherment", "client_auth"],

@@ -106,6 +106,11 @@ export class CockroachStatefulSet extends Construct {
 
   constructor(scope: Construct, id: string, props: CockroachStatefulSetProps) {
     super(scope, id);
+    // Callers from JavaScript or a Helm habit may pass it; there is deliberately no insecure mode.
+    const insecure = (props as { insecure?: unknown }).insecure;
+    if (insecure !== undefined) {
+      fail("insecure", insecure, "CockroachDB runs in secure mode only (TLS between nodes and clients, certificate authentication); remove the field.");
+    }
     checkSites(props.sites);
     const site = props.sites.find((s) => s.siteName === props.siteName);
     if (!site) fail("siteName", props.siteName, `Use one of the sites listed in sites: ${props.sites.map((s) => s.siteName).join(", ")}.`);

@@ -79,6 +79,12 @@ describe("ClusterCa, NodeCertificate, ClientCertificate", () => {
     expect(() =>
       synth((stack, p) => {
         const ca = new ClusterCa(stack, "ca", { provider: p.tls });
+        new ClientCertificate(stack, "c", { provider: p.tls, ca, user: "node" });
+      }),
+    ).toThrow('user: invalid value "node". The "node" identity belongs to NodeCertificate');
+    expect(() =>
+      synth((stack, p) => {
+        const ca = new ClusterCa(stack, "ca", { provider: p.tls });
         new NodeCertificate(stack, "n", { provider: p.tls, ca, earlyRenewalHours: 43800 });
       }),
     ).toThrow("earlyRenewalHours: invalid value 43800. Use a whole number between 0 and 43799.");

@@ -148,6 +148,11 @@ describe("CockroachStatefulSet", () => {
     [{ publicServiceName: "crdb-gcp-1" }, 'publicServiceName: invalid value "crdb-gcp-1". It collides with a StatefulSet or pod Service name'],
     [{ sites: [...sites, { siteName: "gcp2", statefulSetName: "crdb-gcp", replicas: 1 }] }, 'sites[2].statefulSetName: invalid value "crdb-gcp". StatefulSet names must be unique'],
     [{ sites: [] }, "sites: invalid value []. List every database site"],
+    [{ sites: [{ ...sites[0], replicas: 0 }, sites[1]] }, "sites[0].replicas: invalid value 0. Use a whole number between 1 and 1000."],
+    [{ sites: [{ ...sites[0], siteName: "AWS" }, sites[1]] }, 'sites[0].siteName: invalid value "AWS". Use an RFC 1123 label'],
+    [{ namespace: "Cockroach_DB" }, 'namespace: invalid value "Cockroach_DB". Use an RFC 1123 label'],
+    [{ clusterDomain: "cluster..local" }, 'clusterDomain: invalid value "cluster..local". Use an RFC 1123 subdomain'],
+    [{ insecure: true }, "insecure: invalid value true. CockroachDB runs in secure mode only"],
   ])("rejects %j", (overrides, message) => {
     expect(() => build(overrides as Partial<CockroachStatefulSetProps>)).toThrow(message);
   });
