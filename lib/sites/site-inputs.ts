@@ -46,11 +46,15 @@ const RULES: Record<CloudName, CloudRules> = {
   },
 };
 
-const DEFAULT_MACHINE_TYPES: Record<CloudName, string> = {
+/** 8 vCPU / 32 GiB on each cloud: the database's sizing assumes machines of this class. */
+export const DEFAULT_MACHINE_TYPES: Readonly<Record<CloudName, string>> = {
   aws: "m6i.2xlarge",
   gcp: "n2-standard-8",
   azure: "Standard_D8s_v5",
 };
+
+export const DEFAULT_NODE_COUNT = 3;
+export const DEFAULT_DISK_SIZE_GB = 100;
 
 /**
  * Regions whose first three zone letters are not a, b, c for every account/project. Where a
@@ -89,12 +93,20 @@ export function defaultZones(cloud: CloudName, region: string): string[] {
 }
 
 export function checkZones(cloud: CloudName, field: string, zones: readonly string[], region: string, max = Number.MAX_SAFE_INTEGER): string[] {
+  zones.forEach((zone, i) => checkZone(cloud, `${field}[${i}]`, zone, region));
+  return checkZoneList(field, zones, max);
+}
+
+export function checkZone(cloud: CloudName, field: string, zone: string, region: string): string {
   const pattern = zonePattern(cloud, region);
-  zones.forEach((zone, i) => {
-    if (typeof zone !== "string" || !pattern.regex.test(zone)) {
-      fail(`${field}[${i}]`, zone, `Use a zone of region ${JSON.stringify(region)}: ${pattern.example}.`);
-    }
-  });
+  if (typeof zone !== "string" || !pattern.regex.test(zone)) {
+    fail(field, zone, `Use a zone of region ${JSON.stringify(region)}: ${pattern.example}.`);
+  }
+  return zone;
+}
+
+/** The list as a whole, whatever its zones: distinct and at least 3. */
+export function checkZoneList(field: string, zones: readonly string[], max = Number.MAX_SAFE_INTEGER): string[] {
   if (new Set(zones).size !== zones.length) {
     fail(field, zones, "List each zone once.");
   }
@@ -128,6 +140,11 @@ export function checkKubernetesVersion(cloud: CloudName, field: string, version:
     fail(field, version, `Use a Kubernetes version such as ${RULES[cloud].kubernetesVersionExample}.`);
   }
   return version;
+}
+
+/** The node's OS disk in GiB (the database's data lives on separate volumes). */
+export function checkDiskSizeGb(field: string, size: number): number {
+  return checkInteger(field, size, 30, 2048);
 }
 
 /** GKE's rule is the strictest of the three clouds (letter first, at most 40 characters). */
@@ -191,8 +208,8 @@ export function resolveCloudSiteInputs(cloud: CloudName, props: CloudSiteProps, 
     clusterName: checkClusterName("clusterName", props.clusterName ?? `crdb-${siteName}`),
     kubernetesVersion: props.kubernetesVersion === undefined ? undefined : checkKubernetesVersion(cloud, "kubernetesVersion", props.kubernetesVersion),
     machineType: checkMachineType(cloud, "machineType", props.machineType ?? DEFAULT_MACHINE_TYPES[cloud]),
-    nodeCount: checkInteger("nodeCount", props.nodeCount ?? 3, 1),
-    diskSizeGb: checkInteger("diskSizeGb", props.diskSizeGb ?? 100, 30, 2048),
+    nodeCount: checkInteger("nodeCount", props.nodeCount ?? DEFAULT_NODE_COUNT, 1),
+    diskSizeGb: checkDiskSizeGb("diskSizeGb", props.diskSizeGb ?? DEFAULT_DISK_SIZE_GB),
     apiAccessCidrs,
   };
 }

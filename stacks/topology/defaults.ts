@@ -1,40 +1,15 @@
 /**
- * Defaults the topology owns: per-cloud machine types and zones, and CIDR blocks that never
- * collide between sites. Defaults the constructs own (image, CPU, memory) stay with them.
+ * Defaults the topology owns: CIDR blocks that never collide between sites. The site
+ * constructs' defaults (machine types, zones, node counts) come from lib/sites/site-inputs;
+ * the database's (image, CPU, memory) stay with its constructs.
  */
 import type { TopologyFile } from "./schema";
-import type { AwsNetwork, AzureNetwork, Cloud, GcpNetwork } from "./types";
+import type { AwsNetwork, AzureNetwork, GcpNetwork } from "./types";
 
-export const DEFAULT_MACHINE_TYPES = {
-  aws: "m6i.2xlarge",
-  gcp: "n2-standard-8",
-  azure: "Standard_D8s_v5",
-} as const;
-
-export const DEFAULT_NODE_COUNT = 3;
-export const DEFAULT_DISK_SIZE_GB = 100;
 export const DEFAULT_REPLICAS = 3;
 export const DEFAULT_KUBECONFIG_PATH = "~/.kube/config";
 export const DEFAULT_STATE_DIRECTORY = "terraform-state";
 export const DEFAULT_KEY_PREFIX = "cockroachdb";
-
-/** Regions whose zone letters do not start at "a", "b", "c" (checked against each cloud's region list). */
-const AWS_ZONE_LETTERS: Readonly<Record<string, string>> = { "ap-northeast-1": "acd" };
-const GCP_ZONE_LETTERS: Readonly<Record<string, string>> = { "us-east1": "bcd", "europe-west1": "bcd" };
-
-/** Three zones of the region; undefined where the cloud has no guessable names (existing clusters). */
-export function defaultZones(cloud: Cloud, region: string): string[] {
-  switch (cloud) {
-    case "aws":
-      return [...(AWS_ZONE_LETTERS[region] ?? "abc")].map((letter) => `${region}${letter}`);
-    case "gcp":
-      return [...(GCP_ZONE_LETTERS[region] ?? "abc")].map((letter) => `${region}-${letter}`);
-    case "azure":
-      return ["1", "2", "3"];
-    case "existing":
-      return [];
-  }
-}
 
 /**
  * Site number `index` owns 10.(16*index).0.0/12, so default ranges never collide between sites

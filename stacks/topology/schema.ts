@@ -2,6 +2,8 @@
  * The topology file's schema: shapes, types, per-field formats and the defaults that need no
  * context. Checks that span fields (overlapping CIDRs, zones of a region, survival) are in
  * validate.ts. Each custom message is the "fix" half of `<field>: invalid value <v>. <fix>`.
+ * Per-cloud formats and defaults are the site constructs' own (lib/sites/site-inputs), so the
+ * file and the sites never disagree on them.
  */
 import { z } from "zod";
 import {
@@ -17,12 +19,15 @@ import { DEFAULT_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_STATEFULSET_PREFIX }
 import { COCKROACH_IMAGE } from "../../lib/database/common";
 import {
   DEFAULT_DISK_SIZE_GB,
-  DEFAULT_KEY_PREFIX,
-  DEFAULT_KUBECONFIG_PATH,
   DEFAULT_MACHINE_TYPES,
   DEFAULT_NODE_COUNT,
-  DEFAULT_STATE_DIRECTORY,
-} from "./defaults";
+  checkDiskSizeGb,
+  checkKubernetesVersion,
+  checkMachineType,
+  checkRegion,
+  type CloudName,
+} from "../../lib/sites/site-inputs";
+import { DEFAULT_KEY_PREFIX, DEFAULT_KUBECONFIG_PATH, DEFAULT_STATE_DIRECTORY } from "./defaults";
 
 /** A strict object whose unknown-key message lists the keys that are allowed, to catch typos. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -33,9 +38,9 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   });
 }
 
-/** A string checked by one of lib/core/validation's helpers, reporting the helper's fix. */
-function checkedString(check: (field: string, value: string) => unknown) {
-  return z.string().superRefine((value, ctx) => {
+/** `schema` refined by a check of lib/core/validation or lib/sites, reporting the check's fix. */
+function checkedBy<S extends z.ZodType>(schema: S, check: (field: string, value: z.output<S>) => unknown): S {
+  return schema.superRefine((value, ctx) => {
     try {
       check("", value);
     } catch (error) {
@@ -43,6 +48,10 @@ function checkedString(check: (field: string, value: string) => unknown) {
       ctx.addIssue({ code: "custom", message: error.fix });
     }
   });
+}
+
+function checkedString(check: (field: string, value: string) => unknown) {
+  return checkedBy(z.string(), check);
 }
 
 function pattern(regex: RegExp, fix: string) {
@@ -57,58 +66,36 @@ const bytes = checkedString(parseMemoryBytes);
 const nonEmpty = z.string().min(1, { error: "Use a non-empty string." });
 const positiveInt = z.int({ error: "Use a whole number." }).min(1, { error: "Use a whole number >= 1." });
 
-const kubernetesVersion = z
-  .string({
-    error: (issue) =>
-      typeof issue.input === "number"
-        ? "Quote the version (\"1.33\"): YAML and JSON read 1.30 as the number 1.3."
-        : "Use a quoted \"1.<minor>\" version such as \"1.33\".",
-  })
-  .regex(/^1\.\d{2}$/, { error: "Use a \"1.<minor>\" version such as \"1.33\" (the patch level is the cloud's choice)." });
-
-/** Formats per cloud. Wrong-cloud names are the common mistake, so each message shows the right form. */
-const AWS_REGION = pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, "Use an AWS region code such as \"us-east-1\" or \"eu-west-1\".");
-const GCP_REGION = pattern(/^[a-z]+-[a-z]+\d+$/, "Use a GCP region such as \"us-east4\" or \"europe-west4\" (a region, not a zone).");
-const AZURE_REGION = pattern(/^[a-z]+[a-z0-9]*$/, "Use an Azure region name such as \"eastus\" or \"westeurope\" (lower-case, no spaces).");
-
-const AWS_MACHINE = pattern(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "Use an EC2 instance type such as \"m6i.2xlarge\".");
-const GCP_MACHINE = pattern(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, "Use a Compute Engine machine type such as \"n2-standard-8\".");
-const AZURE_MACHINE = pattern(/^Standard_[A-Za-z0-9_]+$/, "Use an Azure VM size such as \"Standard_D8s_v5\".");
-
-function nodePool(machineType: z.ZodString, defaultMachineType: string) {
-  return strict({
-    machineType: machineType.default(defaultMachineType),
-    count: positiveInt.default(DEFAULT_NODE_COUNT),
-    diskSizeGb: z
-      .int({ error: "Use a whole number of GiB." })
-      .min(20, { error: "Use at least 20 GiB: container images and logs fill smaller boot disks." })
-      .default(DEFAULT_DISK_SIZE_GB),
-  }).prefault({});
+/** A region of another cloud is the common slip: the sites' own check names the right form. */
+function region(cloud: CloudName) {
+  return checkedString((field, value) => checkRegion(cloud, field, value));
 }
 
 /** A site's own fields, in the order the unknown-field message lists them. */
-function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, region: z.ZodString, fields: T) {
+function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, regionSchema: z.ZodString, zoneSchema: z.ZodString, fields: T) {
   return strict({
     name: dnsLabel,
     cloud: z.literal(cloud),
-    region,
-    zones: z.array(nonEmpty).optional(),
+    region: regionSchema,
+    zones: z.array(zoneSchema).optional(),
     // Defaults later, to the node count of managed sites.
     replicas: positiveInt.optional(),
     ...fields,
   });
 }
 
-function managedSite<C extends string, T extends z.core.$ZodLooseShape>(
-  cloud: C,
-  region: z.ZodString,
-  machineType: z.ZodString,
-  defaultMachineType: string,
-  network: T,
-) {
-  return site(cloud, region, {
-    kubernetesVersion: kubernetesVersion.optional(),
-    nodes: nodePool(machineType, defaultMachineType),
+/** The sites' own formats and defaults; zones are checked in validate.ts, where the region is known. */
+function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape>(cloud: C, network: T) {
+  const kubernetesVersion = z.string({
+    error: (issue) => (typeof issue.input === "number" ? "Quote the version (\"1.33\"): YAML and JSON read 1.30 as the number 1.3." : undefined),
+  });
+  return site(cloud, region(cloud), z.string(), {
+    kubernetesVersion: checkedBy(kubernetesVersion, (field, value) => checkKubernetesVersion(cloud, field, value)).optional(),
+    nodes: strict({
+      machineType: checkedString((field, value) => checkMachineType(cloud, field, value)).default(DEFAULT_MACHINE_TYPES[cloud]),
+      count: positiveInt.default(DEFAULT_NODE_COUNT),
+      diskSizeGb: checkedBy(z.int({ error: "Use a whole number of GiB." }), checkDiskSizeGb).default(DEFAULT_DISK_SIZE_GB),
+    }).prefault({}),
     // Each range is optional on its own; missing ones come from the site's default block.
     network: strict(network).optional(),
   });
@@ -117,20 +104,20 @@ function managedSite<C extends string, T extends z.core.$ZodLooseShape>(
 const CONTEXT_FIX = "Name the kubeconfig context of this cluster (current-context is never assumed).";
 
 export const siteSchema = z.discriminatedUnion("cloud", [
-  managedSite("aws", AWS_REGION, AWS_MACHINE, DEFAULT_MACHINE_TYPES.aws, { vpcCidr: cidr.optional() }),
-  managedSite("gcp", GCP_REGION, GCP_MACHINE, DEFAULT_MACHINE_TYPES.gcp, {
+  managedSite("aws", { vpcCidr: cidr.optional() }),
+  managedSite("gcp", {
     subnetCidr: cidr.optional(),
     podsCidr: cidr.optional(),
     servicesCidr: cidr.optional(),
   }),
-  managedSite("azure", AZURE_REGION, AZURE_MACHINE, DEFAULT_MACHINE_TYPES.azure, {
+  managedSite("azure", {
     vnetCidr: cidr.optional(),
     subnetCidr: cidr.optional(),
     podCidr: cidr.optional(),
     serviceCidr: cidr.optional(),
   }),
-  // The region of an existing cluster is only the locality's region tier: any label will do.
-  site("existing", dnsLabel, {
+  // The region and zones of an existing cluster are only locality tiers: any label will do.
+  site("existing", dnsLabel, dnsLabel, {
     kubeconfig: strict({
       path: nonEmpty.default(DEFAULT_KUBECONFIG_PATH),
       // Required: falling back to current-context could point two sites at the same cluster.
@@ -160,7 +147,7 @@ const backendSchema = z.discriminatedUnion("type", [
   strict({
     type: z.literal("s3"),
     bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "Use a bucket name of 3-63 lower-case letters, digits, '-' and '.'."),
-    region: AWS_REGION,
+    region: region("aws"),
     keyPrefix,
     encrypt: z
       .literal(true, { error: "The state holds private keys: S3 state is always encrypted. Remove encrypt or set it to true." })

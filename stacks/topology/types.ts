@@ -30,7 +30,7 @@ interface SiteBase {
 
 interface ManagedSiteBase extends SiteBase {
   readonly nodes: NodePool;
-  /** "1.33" style; undefined lets the cloud pick its current default. */
+  /** "1.34" (GKE also "1.34.1-gke.1000", AKS "1.34.1"); undefined lets the cloud pick its current default. */
   readonly kubernetesVersion?: string;
 }
 

@@ -6,14 +6,8 @@ import * as path from "path";
 import type { z } from "zod";
 import { ConfigError, cidrsOverlap, describe, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
-import {
-  DEFAULT_REPLICAS,
-  MAX_DEFAULT_NETWORK_SITES,
-  defaultAwsNetwork,
-  defaultAzureNetwork,
-  defaultGcpNetwork,
-  defaultZones,
-} from "./defaults";
+import { checkZone, checkZoneList, defaultZones } from "../../lib/sites/site-inputs";
+import { DEFAULT_REPLICAS, MAX_DEFAULT_NETWORK_SITES, defaultAwsNetwork, defaultAzureNetwork, defaultGcpNetwork } from "./defaults";
 import { siteSchema, topologySchema, type ParsedSite, type ParsedTopology } from "./schema";
 import type { BackendSettings, Site, SurvivalGoal, Topology } from "./types";
 
@@ -140,22 +134,42 @@ function topLevel(raw: unknown): TopLevel {
   };
 }
 
+/**
+ * Runs a check of lib/sites, which names fields as a site's props do ("zones[2]"), and reports
+ * its problem at the field's path in the file ("sites[1].zones[2]").
+ * @returns what the check returns, or undefined when it failed
+ */
+function siteCheck<T>(at: string, problems: ConfigError[], check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(new ConfigError(`${at}.${error.field}`, error.value, error.fix));
+    return undefined;
+  }
+}
+
 /** Sites that pass the schema on their own, with defaults applied; broken ones are already reported. */
 function resolveSites(top: TopLevel, baseDir: string, problems: ConfigError[]): ResolvedSite[] {
   return top.rawSites.flatMap((rawSite, index) => {
     const parsed = siteSchema.safeParse(rawSite);
     if (!parsed.success) return [];
-    if (parsed.data.cloud !== "existing" && index >= MAX_DEFAULT_NETWORK_SITES && !hasFullNetwork(parsed.data)) {
+    const site = parsed.data;
+    const at = `sites[${index}]`;
+    if (site.cloud !== "existing" && index >= MAX_DEFAULT_NETWORK_SITES && !hasFullNetwork(site)) {
       problems.push(
         new ConfigError(
-          `sites[${index}].network`,
-          parsed.data.network,
+          `${at}.network`,
+          site.network,
           `Default CIDR blocks exist for the first ${MAX_DEFAULT_NETWORK_SITES} sites only; set every range of this site's network.`,
         ),
       );
       return [];
     }
-    return [{ index, site: resolveSite(parsed.data, index, top.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, baseDir) }];
+    // Existing clusters have no default: their zones come from node labels.
+    const zones = site.zones ?? (site.cloud === "existing" ? [] : siteCheck(at, problems, () => defaultZones(site.cloud, site.region)));
+    if (zones === undefined) return [];
+    return [{ index, site: resolveSite(site, zones, index, top.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, baseDir) }];
   });
 }
 
@@ -164,8 +178,7 @@ function hasFullNetwork(site: Exclude<ParsedSite, { cloud: "existing" }>): boole
   return Object.values(site.network ?? {}).filter(Boolean).length === wanted;
 }
 
-function resolveSite(site: ParsedSite, index: number, clusterDomain: string, baseDir: string): Site {
-  const zones = site.zones ?? defaultZones(site.cloud, site.region);
+function resolveSite(site: ParsedSite, zones: readonly string[], index: number, clusterDomain: string, baseDir: string): Site {
   switch (site.cloud) {
     case "aws":
       return { ...site, zones, replicas: site.replicas ?? site.nodes.count, network: { ...defaultAwsNetwork(index), ...site.network } };
@@ -238,7 +251,6 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
       }
     }
 
-    checkZones(site, at, add);
     if (site.cloud === "existing") {
       const key = `${site.kubeconfig.path}\u0000${site.kubeconfig.context}`;
       const same = kubeconfigs.get(key);
@@ -252,6 +264,9 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
         );
       }
     } else {
+      // The sites' own rules: each zone of the region, and at least 3 distinct ones.
+      site.zones.forEach((zone, i) => siteCheck(at, problems, () => checkZone(site.cloud, `zones[${i}]`, zone, site.region)));
+      siteCheck(at, problems, () => checkZoneList("zones", site.zones));
       if (site.replicas > site.nodes.count) {
         add(
           `${at}.replicas`,
@@ -313,27 +328,6 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
 
 function siteOf(field: string): string {
   return field.slice(0, field.indexOf("]") + 1);
-}
-
-function checkZones(site: Site, at: string, add: (field: string, value: unknown, fix: string) => void): void {
-  const seen = new Set<string>();
-  site.zones.forEach((zone, i) => {
-    const field = `${at}.zones[${i}]`;
-    if (seen.has(zone)) add(field, zone, "The zone is listed twice; list each zone once.");
-    seen.add(zone);
-    if (site.cloud === "aws" && !(zone.startsWith(site.region) && /^[a-z]$/.test(zone.slice(site.region.length)))) {
-      add(field, zone, `Use a zone of region ${describe(site.region)}: the region followed by a letter, e.g. "${site.region}a".`);
-    } else if (site.cloud === "gcp" && !(zone.startsWith(`${site.region}-`) && /^[a-z]$/.test(zone.slice(site.region.length + 1)))) {
-      add(field, zone, `Use a zone of region ${describe(site.region)}: the region, "-" and a letter, e.g. "${site.region}-b".`);
-    } else if (site.cloud === "azure" && !["1", "2", "3"].includes(zone)) {
-      add(field, zone, "Use Azure availability zone numbers \"1\", \"2\" or \"3\".");
-    }
-  });
-  if (site.cloud === "aws" && site.zones.length < 2) {
-    add(`${at}.zones`, site.zones, "EKS needs subnets in at least 2 zones; list 3 for a zone-redundant database.");
-  } else if ((site.cloud === "gcp" || site.cloud === "azure") && site.zones.length === 0) {
-    add(`${at}.zones`, site.zones, "List at least one zone (3 for a zone-redundant database).");
-  }
 }
 
 function siteCidrs(

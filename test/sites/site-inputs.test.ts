@@ -4,7 +4,10 @@ import {
   checkMachineType,
   checkPrefixLength,
   checkRegion,
+  checkZone,
+  checkZoneList,
   checkZones,
+  checkDiskSizeGb,
   cidrHost,
   cidrSubnet,
   defaultZones,
@@ -38,6 +41,21 @@ describe("regions, zones and defaults per cloud", () => {
     expect(defaultZones("gcp", "europe-west1")).toEqual(["europe-west1-b", "europe-west1-c", "europe-west1-d"]);
     expect(defaultZones("gcp", "europe-west4")).toEqual(["europe-west4-a", "europe-west4-b", "europe-west4-c"]);
     expect(defaultZones("azure", "westeurope")).toEqual(["1", "2", "3"]);
+    expect(() => defaultZones("aws", "us-west-1")).toThrow(
+      'zones: invalid value undefined. There is no default for region "us-west-1": us-west-1 offers most accounts only two Availability Zones.',
+    );
+  });
+
+  test("one zone, and the list as a whole (for callers that report every zone)", () => {
+    expect(checkZone("azure", "zones[0]", "2", "eastus2")).toBe("2");
+    expect(() => checkZone("aws", "sites[0].zones[1]", "us-west-2b", "us-east-1")).toThrow(
+      'sites[0].zones[1]: invalid value "us-west-2b". Use a zone of region "us-east-1": "us-east-1a".',
+    );
+    expect(() => checkZone("azure", "zones[2]", "4", "eastus2")).toThrow('zones[2]: invalid value "4". Use a zone of region "eastus2": "1", "2" or "3".');
+    // Only the list: zones of another region pass here.
+    expect(checkZoneList("zones", ["x", "y", "z"])).toEqual(["x", "y", "z"]);
+    expect(() => checkZoneList("zones", ["1", "2", "1"])).toThrow('zones: invalid value ["1","2","1"]. List each zone once.');
+    expect(() => checkZoneList("zones", ["1", "2"])).toThrow('zones: invalid value ["1","2"]. Give at least 3 distinct zones');
   });
 
   test("zones must belong to the region, be distinct and at least 3", () => {
@@ -76,6 +94,13 @@ describe("machine types and Kubernetes versions per cloud", () => {
     expect(checkKubernetesVersion("azure", "v", "1.34.1")).toBe("1.34.1");
     expect(() => checkKubernetesVersion("aws", "kubernetesVersion", "latest")).toThrow('kubernetesVersion: invalid value "latest". Use a Kubernetes version such as "1.34" (EKS takes major.minor only).');
     expect(() => checkKubernetesVersion("azure", "kubernetesVersion", "1.34.1.2")).toThrow('kubernetesVersion: invalid value "1.34.1.2"');
+  });
+
+  test("node disk sizes", () => {
+    expect(checkDiskSizeGb("diskSizeGb", 30)).toBe(30);
+    expect(checkDiskSizeGb("diskSizeGb", 2048)).toBe(2048);
+    expect(() => checkDiskSizeGb("nodes.diskSizeGb", 29)).toThrow("nodes.diskSizeGb: invalid value 29. Use a whole number between 30 and 2048.");
+    expect(() => checkDiskSizeGb("diskSizeGb", 2049)).toThrow("diskSizeGb: invalid value 2049.");
   });
 
   test("cluster names follow the strictest cloud's rule", () => {

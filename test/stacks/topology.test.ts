@@ -9,6 +9,7 @@ import {
   type ExistingSite,
   type Topology,
 } from "../../stacks/topology";
+import { DEFAULT_MACHINE_TYPES, resolveCloudSiteInputs } from "../../lib/sites/site-inputs";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const invalid = (name: string) => path.join(FIXTURES, "invalid", name);
@@ -49,8 +50,8 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "region-survival-same-region.yaml",
     ['sites[1].region: invalid value "us-east-1". sites[0] is in the same region, and CockroachDB treats one region as one failure domain'],
   ],
-  ["region-of-another-cloud.yaml", ['sites[0].region: invalid value "us-east-1". Use a GCP region such as "us-east4"']],
-  ["zone-outside-region.yaml", ['sites[0].zones[1]: invalid value "us-west-2b". Use a zone of region "us-east-1"']],
+  ["region-of-another-cloud.yaml", ['sites[0].region: invalid value "us-east-1". Use a Google Cloud region name such as "us-central1".']],
+  ["zone-outside-region.yaml", ['sites[0].zones[1]: invalid value "us-west-2b". Use a zone of region "us-east-1": "us-east-1a".']],
   [
     "cidrs-overlap-within-site.yaml",
     ['sites[0].network.podsCidr: invalid value "10.16.0.0/14". It overlaps sites[0].network.subnetCidr (10.16.0.0/20); choose disjoint ranges.'],
@@ -63,7 +64,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "azure-subnet-outside-vnet.yaml",
     ['sites[0].network.subnetCidr: invalid value "10.33.0.0/20". The node subnet must lie inside sites[0].network.vnetCidr (10.32.0.0/16).'],
   ],
-  ["machine-type-of-another-cloud.yaml", ['sites[0].nodes.machineType: invalid value "m6i.2xlarge". Use an Azure VM size such as "Standard_D8s_v5".']],
+  ["machine-type-of-another-cloud.yaml", ['sites[0].nodes.machineType: invalid value "m6i.2xlarge". Use an Azure machine type such as "Standard_D8s_v5".']],
   ["bad-site-name.yaml", ['sites[0].name: invalid value "AWS_East". Use an RFC 1123 label']],
   [
     "statefulset-name-too-long.yaml",
@@ -90,7 +91,10 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["existing-other-cluster-domain.yaml", ['sites[0].clusterDomain: invalid value "corp.internal". Every node advertises <pod>.<namespace>.svc.<clusterDomain>']],
   ["unquoted-kubernetes-version.yaml", ['sites[0].kubernetesVersion: invalid value 1.3. Quote the version ("1.33")']],
   ["latest-image.yaml", ['cockroach.image: invalid value "cockroachdb/cockroach:latest". Pin a release with a version tag or an @sha256 digest, e.g. \"cockroachdb/cockroach:v26.2.7\"; never \"latest\" or no tag']],
-  ["one-aws-zone.yaml", ['sites[0].zones: invalid value ["us-east-1a"]. EKS needs subnets in at least 2 zones']],
+  [
+    "two-aws-zones.yaml",
+    ['sites[0].zones: invalid value ["us-east-1a","us-east-1b"]. Give at least 3 distinct zones: the database keeps a replica in each of 3 zones so it survives losing one.'],
+  ],
   ["no-sites.yaml", ["sites: invalid value []. Give at least one site."]],
   [
     "bad-accounts.yaml",
@@ -127,8 +131,11 @@ describe("invalid topology files", () => {
         "cockroach.memory", // schema: not a quantity
         "sites[1].region", // schema: a zone given as a region
         "sites[1].nodes.disk", // schema: unknown field
+        "sites[1].nodes.machineType", // schema: machine type of another cloud
         "backend.bucket", // schema: required
-        "sites[0].zones[2]", // cross-field: zone of another region
+        "sites[0].zones[1]", // cross-field: zone of another region
+        "sites[0].zones[2]", // cross-field: zone of another region, in the same list
+        "sites[4].zones", // cross-field: the region has no default zones
         "sites[2].name", // cross-site: duplicate name
         "sites[2].network.vnetCidr", // cross-site: overlaps sites[0]'s VPC
         "sites[3].clusterDomain", // cross-field: differs from the topology's
@@ -189,23 +196,59 @@ describe("invalid topology files", () => {
 /** Every other message, each from a one-site topology that is valid but for one field. */
 const aws = { name: "aws", cloud: "aws", region: "us-east-1" };
 const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, string]> = [
-  ["aws region", { sites: [{ ...aws, region: "eastus" }] }, 'sites[0].region: invalid value "eastus". Use an AWS region code such as "us-east-1"'],
-  ["azure region", { sites: [{ name: "az", cloud: "azure", region: "East US" }] }, 'sites[0].region: invalid value "East US". Use an Azure region name such as "eastus"'],
-  ["aws machine", { sites: [{ ...aws, nodes: { machineType: "m6i-2xlarge" } }] }, 'sites[0].nodes.machineType: invalid value "m6i-2xlarge". Use an EC2 instance type'],
-  ["gcp machine", { sites: [{ name: "g", cloud: "gcp", region: "us-east4", nodes: { machineType: "n2.standard" } }] }, 'sites[0].nodes.machineType: invalid value "n2.standard". Use a Compute Engine machine type'],
-  ["disk size", { sites: [{ ...aws, nodes: { diskSizeGb: 10 } }] }, "sites[0].nodes.diskSizeGb: invalid value 10. Use at least 20 GiB"],
+  ["aws region", { sites: [{ ...aws, region: "eastus" }] }, 'sites[0].region: invalid value "eastus". Use an AWS region name such as "us-west-2".'],
+  [
+    "azure region",
+    { sites: [{ name: "az", cloud: "azure", region: "East US" }] },
+    'sites[0].region: invalid value "East US". Use an Azure region name such as "eastus2" (the short location name, not "East US 2").',
+  ],
+  ["aws machine", { sites: [{ ...aws, nodes: { machineType: "m6i-2xlarge" } }] }, 'sites[0].nodes.machineType: invalid value "m6i-2xlarge". Use an AWS machine type such as "m6i.2xlarge".'],
+  [
+    "gcp machine",
+    { sites: [{ name: "g", cloud: "gcp", region: "us-east4", nodes: { machineType: "n2.standard" } }] },
+    'sites[0].nodes.machineType: invalid value "n2.standard". Use a Google Cloud machine type such as "n2-standard-8".',
+  ],
+  ["disk size", { sites: [{ ...aws, nodes: { diskSizeGb: 20 } }] }, "sites[0].nodes.diskSizeGb: invalid value 20. Use a whole number between 30 and 2048."],
+  ["disk too big", { sites: [{ ...aws, nodes: { diskSizeGb: 4096 } }] }, "sites[0].nodes.diskSizeGb: invalid value 4096. Use a whole number between 30 and 2048."],
   ["disk type", { sites: [{ ...aws, nodes: { diskSizeGb: "100" } }] }, 'sites[0].nodes.diskSizeGb: invalid value "100". Use a whole number of GiB.'],
   ["count type", { sites: [{ ...aws, nodes: { count: 2.5 } }] }, "sites[0].nodes.count: invalid value 2.5. Use a whole number."],
-  ["version format", { sites: [{ ...aws, kubernetesVersion: "1.33.2" }] }, 'sites[0].kubernetesVersion: invalid value "1.33.2". Use a "1.<minor>" version'],
-  ["version type", { sites: [{ ...aws, kubernetesVersion: true }] }, 'sites[0].kubernetesVersion: invalid value true. Use a quoted "1.<minor>" version'],
-  ["empty zone", { sites: [{ ...aws, zones: ["us-east-1a", ""] }] }, 'sites[0].zones[1]: invalid value "". Use a non-empty string.'],
-  ["duplicate zone", { sites: [{ ...aws, zones: ["us-east-1a", "us-east-1a"] }] }, 'sites[0].zones[1]: invalid value "us-east-1a". The zone is listed twice'],
-  ["gcp zone", { sites: [{ name: "g", cloud: "gcp", region: "us-east4", zones: ["us-east4a"] }] }, 'sites[0].zones[0]: invalid value "us-east4a". Use a zone of region "us-east4": the region, "-" and a letter'],
-  ["azure zone", { sites: [{ name: "az", cloud: "azure", region: "eastus", zones: ["4"] }] }, 'sites[0].zones[0]: invalid value "4". Use Azure availability zone numbers'],
-  ["no azure zones", { sites: [{ name: "az", cloud: "azure", region: "eastus", zones: [] }] }, "sites[0].zones: invalid value []. List at least one zone"],
+  [
+    "version format",
+    { sites: [{ ...aws, kubernetesVersion: "1.33.2" }] },
+    'sites[0].kubernetesVersion: invalid value "1.33.2". Use a Kubernetes version such as "1.34" (EKS takes major.minor only).',
+  ],
+  ["version type", { sites: [{ ...aws, kubernetesVersion: true }] }, "sites[0].kubernetesVersion: invalid value true. Use a string."],
+  ["empty zone", { sites: [{ ...aws, zones: ["us-east-1a", "us-east-1b", ""] }] }, 'sites[0].zones[2]: invalid value "". Use a zone of region "us-east-1": "us-east-1a".'],
+  [
+    "duplicate zone",
+    { sites: [{ ...aws, zones: ["us-east-1a", "us-east-1b", "us-east-1a"] }] },
+    'sites[0].zones: invalid value ["us-east-1a","us-east-1b","us-east-1a"]. List each zone once.',
+  ],
+  [
+    "gcp zone",
+    { sites: [{ name: "g", cloud: "gcp", region: "us-east4", zones: ["us-east4-a", "us-east4b", "us-east4-c"] }] },
+    'sites[0].zones[1]: invalid value "us-east4b". Use a zone of region "us-east4": "us-east4-a".',
+  ],
+  ["azure zone", { sites: [{ name: "az", cloud: "azure", region: "eastus", zones: ["1", "2", "4"] }] }, 'sites[0].zones[2]: invalid value "4". Use a zone of region "eastus": "1", "2" or "3".'],
+  [
+    "no azure zones",
+    { sites: [{ name: "az", cloud: "azure", region: "eastus", zones: [] }] },
+    "sites[0].zones: invalid value []. Give at least 3 distinct zones: the database keeps a replica in each of 3 zones so it survives losing one.",
+  ],
+  [
+    "region without default zones",
+    { sites: [{ ...aws, region: "us-west-1" }] },
+    'sites[0].zones: invalid value undefined. There is no default for region "us-west-1": us-west-1 offers most accounts only two Availability Zones. Pass at least 3 zones explicitly or choose another region.',
+  ],
+  [
+    "existing zone",
+    { sites: [{ name: "dc", cloud: "existing", region: "dc", zones: ["Rack 1"], kubeconfig: { context: "c" }, storageClassName: "ssd" }] },
+    "sites[0].zones[0]: invalid value \"Rack 1\". Use an RFC 1123 label: 1-63 characters, lower-case letters, digits and '-', starting and ending with a letter or digit.",
+  ],
   ["aws vpc size", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/8" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/8". AWS allows VPC blocks from /16 to /28.'],
   ["survival enum", { survivalGoal: "cloud" }, 'survivalGoal: invalid value "cloud". Use one of "zone", "region".'],
   ["image tag", { cockroach: { image: "cockroachdb/cockroach" } }, 'cockroach.image: invalid value "cockroachdb/cockroach". Pin a release with a version tag or an @sha256 digest'],
+  ["s3 region", { backend: { type: "s3", bucket: "state", region: "us-east1" } }, 'backend.region: invalid value "us-east1". Use an AWS region name such as "us-west-2".'],
   ["s3 bucket", { backend: { type: "s3", bucket: "My_Bucket", region: "us-east-1" } }, 'backend.bucket: invalid value "My_Bucket". Use a bucket name of 3-63 lower-case letters, digits, \'-\' and \'.\'.'],
   ["gcs bucket", { backend: { type: "gcs", bucket: "B" } }, 'backend.bucket: invalid value "B". Use a bucket name of 3-63 lower-case letters, digits, \'-\', \'_\' and \'.\'.'],
   ["key prefix", { backend: { type: "s3", bucket: "state", region: "us-east-1", keyPrefix: "/crdb/" } }, 'backend.keyPrefix: invalid value "/crdb/". Use a prefix without leading or trailing \'/\'.'],
@@ -315,6 +358,42 @@ describe("valid topologies", () => {
     expect(topology.sites.map((s) => s.replicas)).toEqual([5, 3, 3]);
     expect(topology.sites[1].zones).toEqual(["us-east1-b", "us-east1-c", "us-east1-d"]);
     expect((topology.sites[2] as ExistingSite).kubeconfig.path).toBe("~/.kube/config");
+  });
+
+  test("zones, formats and defaults are the site constructs' own", () => {
+    const topology = parseTopology(
+      {
+        survivalGoal: "zone",
+        sites: [
+          { name: "a", cloud: "aws", region: "ca-central-1" },
+          { name: "g", cloud: "gcp", region: "us-east4", kubernetesVersion: "1.33.2-gke.100" },
+        ],
+      },
+      "inline",
+    );
+    // ca-central-1's third zone is d, not c: the sites know that, the topology used not to.
+    expect(topology.sites.map((s) => s.zones)).toEqual([
+      ["ca-central-1a", "ca-central-1b", "ca-central-1d"],
+      ["us-east4-a", "us-east4-b", "us-east4-c"],
+    ]);
+    expect(topology.sites[1]).toMatchObject({ kubernetesVersion: "1.33.2-gke.100", nodes: { machineType: DEFAULT_MACHINE_TYPES.gcp } });
+  });
+
+  test("every managed site of a valid topology is one the site inputs accept unchanged", () => {
+    const topologies = [defaultTopology(), loadTopology(path.join(FIXTURES, "valid", "full.yaml")), loadTopology(path.join(FIXTURES, "valid", "minimal.json"))];
+    for (const site of topologies.flatMap((t) => t.sites)) {
+      if (site.cloud === "existing") continue;
+      const inputs = resolveCloudSiteInputs(site.cloud, {
+        siteName: site.name,
+        region: site.region,
+        zones: site.zones,
+        kubernetesVersion: site.kubernetesVersion,
+        machineType: site.nodes.machineType,
+        nodeCount: site.nodes.count,
+        diskSizeGb: site.nodes.diskSizeGb,
+      });
+      expect(inputs).toMatchObject({ zones: site.zones, machineType: site.nodes.machineType, nodeCount: site.nodes.count, diskSizeGb: site.nodes.diskSizeGb });
+    }
   });
 
   test("service and overlay pod ranges may repeat across sites; routable ones may not", () => {
