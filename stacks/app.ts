@@ -33,44 +33,34 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
   const linkPlans = planLinks(topology.sites.map((s) => s.name));
   const pki = new PkiStack(app, { topology, links: linkPlans });
 
-  const clusters: ClusterStack[] = [];
-  const platforms: PlatformStack[] = [];
-  const sites = new Map<string, KubernetesSite>();
-  for (const site of topology.sites) {
-    let kubernetesSite: KubernetesSite;
-    if (site.cloud === "existing") {
-      // An existing cluster has no cluster stack; its connection details are plain values.
-      kubernetesSite = new ExistingClusterSite(app, `${site.name}-existing-cluster`, {
-        siteName: site.name,
-        region: site.region,
-        zones: site.zones,
-        storageClassName: site.storageClassName,
-        kubeconfigPath: site.kubeconfig.path,
-        kubeconfigContext: site.kubeconfig.context,
-      });
-    } else {
-      const cluster = new ClusterStack(app, { topology, site });
-      clusters.push(cluster);
-      kubernetesSite = cluster.site;
-    }
-    platforms.push(new PlatformStack(app, { topology, site: kubernetesSite, pki }));
-    sites.set(site.name, kubernetesSite);
-  }
-
-  const databases = topology.sites.map(
-    (site, i) => new DatabaseStack(app, { topology, site: sites.get(site.name)!, platform: platforms[i] }),
+  const clusters = topology.sites.flatMap((site) => (site.cloud === "existing" ? [] : [new ClusterStack(app, { topology, site })]));
+  // In topology order, like every per-site list below.
+  const kubernetesSites: KubernetesSite[] = topology.sites.map((site) =>
+    site.cloud === "existing"
+      ? // An existing cluster has no cluster stack; its connection details are plain values.
+        new ExistingClusterSite(app, `${site.name}-existing-cluster`, {
+          siteName: site.name,
+          region: site.region,
+          zones: site.zones,
+          storageClassName: site.storageClassName,
+          kubeconfigPath: site.kubeconfig.path,
+          kubeconfigContext: site.kubeconfig.context,
+        })
+      : clusters.find((cluster) => cluster.site.siteName === site.name)!.site,
   );
-  const databaseOf = (siteName: string) => databases[topology.sites.findIndex((s) => s.name === siteName)];
+  const platforms = kubernetesSites.map((site) => new PlatformStack(app, { topology, site, pki }));
+  const databases = kubernetesSites.map((site, i) => new DatabaseStack(app, { topology, site, platform: platforms[i] }));
+  const indexOf = (siteName: string) => topology.sites.findIndex((s) => s.name === siteName);
 
-  const links = topology.sites.flatMap((site) => {
-    const outgoing = linkPlans.filter((plan) => plan.from === site.name);
+  const links = kubernetesSites.flatMap((site, i) => {
+    const outgoing = linkPlans.filter((plan) => plan.from === site.siteName);
     if (outgoing.length === 0) return [];
     return [
       new LinksStack(app, {
         topology,
-        site: sites.get(site.name)!,
-        links: outgoing.map((plan) => ({ plan, target: databaseOf(plan.to) })),
-        ownDatabase: databaseOf(site.name),
+        site,
+        links: outgoing.map((plan) => ({ plan, target: databases[indexOf(plan.to)] })),
+        ownDatabase: databases[i],
         pki,
       }),
     ];
@@ -78,7 +68,7 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
 
   const clusterInit = new ClusterInitStack(app, {
     topology,
-    firstSite: sites.get(topology.sites[0].name)!,
+    firstSite: kubernetesSites[0],
     after: [...databases, ...links],
   });
   return { pki, clusters, platforms, databases, links, clusterInit };
