@@ -22,7 +22,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { checkDisjointCidrs, fail, parseIpv4Cidr } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
-import { cidrSubnet, checkPrefixLength, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
+import { cidrSubnet, checkEksVpcCidr, checkPrefixLength, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
 import { ClusterCredentials, createSiteProviders, requireCloudProvider } from "./site-providers";
 
 export interface EksSiteProps extends CloudSiteProps {
@@ -99,13 +99,13 @@ export class EksSite extends Construct implements KubernetesSite {
 
   constructor(scope: Construct, id: string, props: EksSiteProps) {
     super(scope, id);
-    const inputs = resolveCloudSiteInputs("aws", props, 6);
+    const inputs = resolveCloudSiteInputs("aws", props);
     const { region, zones, clusterName } = inputs;
     const providerRegion = props.provider.region;
     if (isLiteral(providerRegion) && providerRegion !== region) {
       fail("region", region, `The AwsProvider passed as provider is set to region ${JSON.stringify(providerRegion)}; use the same region for both.`);
     }
-    const vpcCidr = checkPrefixLength("vpcCidr", props.vpcCidr ?? "10.10.0.0/16", 16, 20, "each zone gets 1/8 of it for nodes and pods");
+    const vpcCidr = checkEksVpcCidr("vpcCidr", props.vpcCidr ?? "10.10.0.0/16");
     const serviceCidr = checkPrefixLength("serviceCidr", props.serviceCidr ?? "172.20.0.0/16", 12, 24, "EKS accepts only that range of sizes");
     checkRfc1918("serviceCidr", serviceCidr);
     checkDisjointCidrs([

@@ -13,7 +13,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { checkDisjointCidrs, fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
-import { isLiteral, resolveCloudSiteInputs } from "./site-inputs";
+import { checkGkeNodeCount, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
 import { createSiteProviders, requireCloudProvider } from "./site-providers";
 
 export type GkeReleaseChannel = "RAPID" | "REGULAR" | "STABLE" | "EXTENDED";
@@ -85,9 +85,7 @@ export class GkeSite extends Construct implements KubernetesSite {
     if (isLiteral(project) && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) {
       fail("project", project, "Use a project ID (not the name or number): 6-30 lower-case letters, digits and '-', starting with a letter.");
     }
-    if (inputs.nodeCount % zones.length !== 0) {
-      fail("nodeCount", inputs.nodeCount, `GKE puts the same number of nodes in each zone; use a multiple of the ${zones.length} zones.`);
-    }
+    checkGkeNodeCount("nodeCount", inputs.nodeCount, zones.length);
     const nodeCidr = props.nodeCidr ?? "10.20.0.0/20";
     const podCidr = props.podCidr ?? "10.24.0.0/14";
     const serviceCidr = props.serviceCidr ?? "10.21.0.0/20";

@@ -52,12 +52,15 @@ export interface KubernetesSite {
 
 /** Props shared by the sites that create their cluster (EKS, GKE, AKS). */
 export interface CloudSiteProps {
-  /** Short name of the site (RFC 1123 label), e.g. "aws"; used in resource and database names. */
+  /**
+   * Short name of the site (RFC 1123 label), e.g. "aws"; used in resource and database names.
+   * At most 40 characters, and 35 without `clusterName` (the default cluster name adds "crdb-").
+   */
   readonly siteName: string;
   /** The cloud's region, e.g. "us-west-2", "us-central1", "eastus2". */
   readonly region: string;
   /**
-   * Zones to spread nodes over; at least 3.
+   * Zones to spread nodes over; at least 3 (EKS: at most 6, see MAX_ZONES).
    * @default three zones of the region (see defaultZones)
    */
   readonly zones?: readonly string[];

@@ -92,9 +92,16 @@ export function defaultZones(cloud: CloudName, region: string): string[] {
   return letters.map((letter) => (cloud === "aws" ? `${region}${letter}` : `${region}-${letter}`));
 }
 
-export function checkZones(cloud: CloudName, field: string, zones: readonly string[], region: string, max = Number.MAX_SAFE_INTEGER): string[] {
+/**
+ * The most zones a site may span, where the site construct has a limit. EKS: us-east-1, the
+ * largest AWS region, has 6, and the VPC layout (an eighth per zone for private subnets, the
+ * last eighth for the public ones) has room for no more than 7.
+ */
+export const MAX_ZONES: Readonly<Partial<Record<CloudName, number>>> = { aws: 6 };
+
+export function checkZones(cloud: CloudName, field: string, zones: readonly string[], region: string): string[] {
   zones.forEach((zone, i) => checkZone(cloud, `${field}[${i}]`, zone, region));
-  return checkZoneList(field, zones, max);
+  return checkZoneList(field, zones, MAX_ZONES[cloud]);
 }
 
 export function checkZone(cloud: CloudName, field: string, zone: string, region: string): string {
@@ -147,6 +154,39 @@ export function checkDiskSizeGb(field: string, size: number): number {
   return checkInteger(field, size, 30, 2048);
 }
 
+/** GKE node pools take a node count per zone, so the site's total must divide evenly. */
+export function checkGkeNodeCount(field: string, nodeCount: number, zoneCount: number): number {
+  // Without zones the zone list's own check has already failed; dividing by 0 would only add noise.
+  if (zoneCount > 0 && nodeCount % zoneCount !== 0) {
+    fail(field, nodeCount, `GKE runs the same number of nodes in each zone; use a multiple of the ${zoneCount} zones.`);
+  }
+  return nodeCount;
+}
+
+/** The EKS VPC: each zone gets an eighth of it, which /20 still leaves room enough for. */
+export function checkEksVpcCidr(field: string, cidr: string): string {
+  return checkPrefixLength(field, cidr, 16, 20, "each zone gets 1/8 of it for nodes and pods");
+}
+
+const CLUSTER_NAME_PREFIX = "crdb-";
+const MAX_CLUSTER_NAME_LENGTH = 40;
+
+/**
+ * `crdb-<siteName>`, whose length is checked against the site name: the user wrote that, not
+ * the cluster name.
+ */
+export function defaultClusterName(field: string, siteName: string): string {
+  const name = `${CLUSTER_NAME_PREFIX}${siteName}`;
+  if (name.length > MAX_CLUSTER_NAME_LENGTH) {
+    fail(
+      field,
+      siteName,
+      `Use at most ${MAX_CLUSTER_NAME_LENGTH - CLUSTER_NAME_PREFIX.length} characters: the cluster is named "${CLUSTER_NAME_PREFIX}" + the site name, and cluster names have at most ${MAX_CLUSTER_NAME_LENGTH}.`,
+    );
+  }
+  return name;
+}
+
 /** GKE's rule is the strictest of the three clouds (letter first, at most 40 characters). */
 export function checkClusterName(field: string, name: string): string {
   if (typeof name !== "string" || !/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(name)) {
@@ -193,10 +233,10 @@ export interface CloudSiteInputs {
   readonly apiAccessCidrs?: string[];
 }
 
-export function resolveCloudSiteInputs(cloud: CloudName, props: CloudSiteProps, maxZones?: number): CloudSiteInputs {
+export function resolveCloudSiteInputs(cloud: CloudName, props: CloudSiteProps): CloudSiteInputs {
   const siteName = checkDnsLabel("siteName", props.siteName, 40);
   const region = checkRegion(cloud, "region", props.region);
-  const zones = checkZones(cloud, "zones", props.zones ?? defaultZones(cloud, region), region, maxZones);
+  const zones = checkZones(cloud, "zones", props.zones ?? defaultZones(cloud, region), region);
   const apiAccessCidrs = props.apiAccessCidrs?.map((cidr, i) => parseIpv4Cidr(`apiAccessCidrs[${i}]`, cidr).text);
   if (apiAccessCidrs?.length === 0) {
     fail("apiAccessCidrs", props.apiAccessCidrs, "Give at least one CIDR block, or leave the prop out for an endpoint reachable from anywhere.");
@@ -205,7 +245,7 @@ export function resolveCloudSiteInputs(cloud: CloudName, props: CloudSiteProps, 
     siteName,
     region,
     zones,
-    clusterName: checkClusterName("clusterName", props.clusterName ?? `crdb-${siteName}`),
+    clusterName: props.clusterName === undefined ? defaultClusterName("siteName", siteName) : checkClusterName("clusterName", props.clusterName),
     kubernetesVersion: props.kubernetesVersion === undefined ? undefined : checkKubernetesVersion(cloud, "kubernetesVersion", props.kubernetesVersion),
     machineType: checkMachineType(cloud, "machineType", props.machineType ?? DEFAULT_MACHINE_TYPES[cloud]),
     nodeCount: checkInteger("nodeCount", props.nodeCount ?? DEFAULT_NODE_COUNT, 1),

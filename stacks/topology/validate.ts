@@ -6,7 +6,15 @@ import * as path from "path";
 import type { z } from "zod";
 import { ConfigError, cidrsOverlap, describe, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
-import { checkZone, checkZoneList, defaultZones } from "../../lib/sites/site-inputs";
+import {
+  MAX_ZONES,
+  checkEksVpcCidr,
+  checkGkeNodeCount,
+  checkZone,
+  checkZoneList,
+  defaultClusterName,
+  defaultZones,
+} from "../../lib/sites/site-inputs";
 import { DEFAULT_REPLICAS, MAX_DEFAULT_NETWORK_SITES, defaultAwsNetwork, defaultAzureNetwork, defaultGcpNetwork } from "./defaults";
 import { siteSchema, topologySchema, type ParsedSite, type ParsedTopology } from "./schema";
 import type { BackendSettings, Site, SurvivalGoal, Topology } from "./types";
@@ -264,9 +272,10 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
         );
       }
     } else {
-      // The sites' own rules: each zone of the region, and at least 3 distinct ones.
+      // The site constructs' own rules, reported here so that they name the file's fields.
+      siteCheck(at, problems, () => defaultClusterName("name", site.name));
       site.zones.forEach((zone, i) => siteCheck(at, problems, () => checkZone(site.cloud, `zones[${i}]`, zone, site.region)));
-      siteCheck(at, problems, () => checkZoneList("zones", site.zones));
+      siteCheck(at, problems, () => checkZoneList("zones", site.zones, MAX_ZONES[site.cloud]));
       if (site.replicas > site.nodes.count) {
         add(
           `${at}.replicas`,
@@ -274,13 +283,8 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
           `Each CockroachDB pod is sized for a node of its own and the site has ${site.nodes.count}; raise nodes.count or lower replicas.`,
         );
       }
-      if (site.cloud === "gcp" && site.zones.length > 0 && site.nodes.count % site.zones.length !== 0) {
-        add(
-          `${at}.nodes.count`,
-          site.nodes.count,
-          `GKE runs the same number of nodes in each zone; use a multiple of the site's ${site.zones.length} zones.`,
-        );
-      }
+      if (site.cloud === "gcp") siteCheck(at, problems, () => checkGkeNodeCount("nodes.count", site.nodes.count, site.zones.length));
+      if (site.cloud === "aws") siteCheck(at, problems, () => checkEksVpcCidr("network.vpcCidr", site.network.vpcCidr));
       cidrs.push(...siteCidrs(site, at, add));
     }
   }
@@ -350,12 +354,8 @@ function siteCidrs(
     }
   };
   switch (site.cloud) {
-    case "aws": {
-      const vpc = entry("vpcCidr", site.network.vpcCidr, true);
-      const addresses = vpc.cidr.end - vpc.cidr.start + 1;
-      if (addresses > 2 ** 16 || addresses < 2 ** 4) add(vpc.field, vpc.cidr.text, "AWS allows VPC blocks from /16 to /28.");
-      return [vpc];
-    }
+    case "aws":
+      return [entry("vpcCidr", site.network.vpcCidr, true)];
     case "gcp": {
       const entries = [
         entry("subnetCidr", site.network.subnetCidr, true),

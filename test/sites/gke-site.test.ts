@@ -164,7 +164,7 @@ describe("GkeSite bad input", () => {
     ["zone of another region", { zones: ["us-central1-a", "us-central1-b", "us-east1-b"] }, 'zones[2]: invalid value "us-east1-b". Use a zone of region "us-central1": "us-central1-a".'],
     ["AWS-style zone", { zones: ["us-central1a", "us-central1-b", "us-central1-c"] }, 'zones[0]: invalid value "us-central1a"'],
     ["one zone", { zones: ["us-central1-a"] }, 'zones: invalid value ["us-central1-a"]. Give at least 3 distinct zones'],
-    ["node count not a multiple of zones", { nodeCount: 4 }, "nodeCount: invalid value 4. GKE puts the same number of nodes in each zone; use a multiple of the 3 zones."],
+    ["node count not a multiple of zones", { nodeCount: 4 }, "nodeCount: invalid value 4. GKE runs the same number of nodes in each zone; use a multiple of the 3 zones."],
     ["node count 0", { nodeCount: 0 }, "nodeCount: invalid value 0. Use a whole number >= 1."],
     ["Azure machine type", { machineType: "Standard_D8s_v5" }, 'machineType: invalid value "Standard_D8s_v5". Use a Google Cloud machine type such as "n2-standard-8".'],
     ["bad version", { kubernetesVersion: "v1.34" }, 'kubernetesVersion: invalid value "v1.34". Use a Kubernetes version such as "1.34" or "1.34.1-gke.1000".'],

@@ -1,5 +1,8 @@
 import {
+  MAX_ZONES,
   checkClusterName,
+  checkEksVpcCidr,
+  checkGkeNodeCount,
   checkKubernetesVersion,
   checkMachineType,
   checkPrefixLength,
@@ -10,6 +13,7 @@ import {
   checkDiskSizeGb,
   cidrHost,
   cidrSubnet,
+  defaultClusterName,
   defaultZones,
   resolveCloudSiteInputs,
 } from "../../lib/sites/site-inputs";
@@ -62,9 +66,14 @@ describe("regions, zones and defaults per cloud", () => {
     expect(checkZones("aws", "zones", ["eu-west-1a", "eu-west-1b", "eu-west-1c"], "eu-west-1")).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     // A region whose name merely starts with the given one is another region.
     expect(() => checkZones("gcp", "zones", ["us-east1-b", "us-east1-c", "us-east10-d"], "us-east1")).toThrow('zones[2]: invalid value "us-east10-d"');
-    expect(() => checkZones("aws", "zones", ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"], "eu-west-1", 3)).toThrow(
-      'zones: invalid value ["eu-west-1a","eu-west-1b","eu-west-1c","eu-west-1d"]. Give 3 to 3 distinct zones',
+    const seven = (zone: string) => ["a", "b", "c", "d", "e", "f", "g"].map((letter) => `${zone}${letter}`);
+    expect(MAX_ZONES).toEqual({ aws: 6 });
+    expect(checkZones("aws", "zones", seven("us-east-1").slice(0, 6), "us-east-1")).toHaveLength(6);
+    expect(() => checkZones("aws", "zones", seven("us-east-1"), "us-east-1")).toThrow(
+      `zones: invalid value ${JSON.stringify(seven("us-east-1"))}. Give 3 to 6 distinct zones: the database keeps a replica in each of 3 zones so it survives losing one.`,
     );
+    expect(checkZones("gcp", "zones", seven("us-east4-"), "us-east4")).toHaveLength(7);
+    expect(() => checkZoneList("sites[0].zones", ["1", "2", "3", "4"], 3)).toThrow('sites[0].zones: invalid value ["1","2","3","4"]. Give 3 to 3 distinct zones');
   });
 });
 
@@ -149,7 +158,36 @@ describe("resolveCloudSiteInputs", () => {
     expect(resolveCloudSiteInputs("azure", { siteName: "az", region: "eastus2" }).machineType).toBe("Standard_D8s_v5");
   });
 
-  test("a long site name breaks the default cluster name with a message naming clusterName", () => {
-    expect(() => resolveCloudSiteInputs("gcp", { siteName: "a".repeat(40), region: "us-central1" })).toThrow('clusterName: invalid value "crdb-');
+  test("a long site name breaks the default cluster name with a message naming siteName", () => {
+    expect(() => resolveCloudSiteInputs("gcp", { siteName: "a".repeat(40), region: "us-central1" })).toThrow(
+      `siteName: invalid value "${"a".repeat(40)}". Use at most 35 characters: the cluster is named "crdb-" + the site name, and cluster names have at most 40.`,
+    );
+    // With a cluster name of its own the site name may be longer.
+    expect(resolveCloudSiteInputs("gcp", { siteName: "a".repeat(40), region: "us-central1", clusterName: "db" }).clusterName).toBe("db");
+  });
+});
+
+describe("rules the topology file shares with the site constructs", () => {
+  test("defaultClusterName", () => {
+    expect(defaultClusterName("siteName", "a".repeat(35))).toBe(`crdb-${"a".repeat(35)}`);
+    expect(() => defaultClusterName("sites[0].name", "a".repeat(36))).toThrow(
+      `sites[0].name: invalid value "${"a".repeat(36)}". Use at most 35 characters: the cluster is named "crdb-" + the site name, and cluster names have at most 40.`,
+    );
+  });
+
+  test("checkEksVpcCidr", () => {
+    expect(checkEksVpcCidr("vpcCidr", "10.0.0.0/16")).toBe("10.0.0.0/16");
+    expect(checkEksVpcCidr("vpcCidr", "10.0.0.0/20")).toBe("10.0.0.0/20");
+    for (const cidr of ["10.0.0.0/15", "10.0.0.0/21"]) {
+      expect(() => checkEksVpcCidr("vpcCidr", cidr)).toThrow(`vpcCidr: invalid value "${cidr}". Use a /16 to /20 block: each zone gets 1/8 of it for nodes and pods.`);
+    }
+  });
+
+  test("checkGkeNodeCount", () => {
+    expect(checkGkeNodeCount("nodeCount", 6, 3)).toBe(6);
+    expect(() => checkGkeNodeCount("nodeCount", 4, 3)).toThrow("nodeCount: invalid value 4. GKE runs the same number of nodes in each zone; use a multiple of the 3 zones.");
+    expect(() => checkGkeNodeCount("nodeCount", 3, 4)).toThrow("nodeCount: invalid value 3. GKE runs the same number of nodes in each zone; use a multiple of the 4 zones.");
+    // No zones is the zone list's problem, not this one's.
+    expect(checkGkeNodeCount("nodeCount", 4, 0)).toBe(4);
   });
 });

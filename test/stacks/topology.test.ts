@@ -70,11 +70,12 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "statefulset-name-too-long.yaml",
     [
       'sites[0].name: invalid value "aws-us-east-1-production-primary-database-site01". The StatefulSet name "crdb-aws-us-east-1-production-primary-database-site01" (statefulSetPrefix + "-" + name) has 53 characters; at most 52',
+      'sites[0].name: invalid value "aws-us-east-1-production-primary-database-site01". Use at most 35 characters: the cluster is named "crdb-" + the site name, and cluster names have at most 40.',
     ],
   ],
   ["zero-replicas.yaml", ["sites[0].replicas: invalid value 0. Use a whole number >= 1."]],
   ["replicas-exceed-nodes.yaml", ["sites[0].replicas: invalid value 4. Each CockroachDB pod is sized for a node of its own and the site has 3"]],
-  ["gke-node-count-not-per-zone.yaml", ["sites[0].nodes.count: invalid value 4. GKE runs the same number of nodes in each zone; use a multiple of the site's 3 zones."]],
+  ["gke-node-count-not-per-zone.yaml", ["sites[0].nodes.count: invalid value 4. GKE runs the same number of nodes in each zone; use a multiple of the 3 zones."]],
   ["bad-memory.yaml", ['cockroach.memory: invalid value "28GB". Use a positive Kubernetes memory quantity']],
   ["bad-cpu.json", ['cockroach.cpu: invalid value "seven". Use a positive Kubernetes CPU quantity']],
   ["cidr-host-bits.yaml", ['sites[0].network.vpcCidr: invalid value "10.0.0.1/16". The address has bits set past the /16 prefix']],
@@ -93,7 +94,17 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["latest-image.yaml", ['cockroach.image: invalid value "cockroachdb/cockroach:latest". Pin a release with a version tag or an @sha256 digest, e.g. \"cockroachdb/cockroach:v26.2.7\"; never \"latest\" or no tag']],
   [
     "two-aws-zones.yaml",
-    ['sites[0].zones: invalid value ["us-east-1a","us-east-1b"]. Give at least 3 distinct zones: the database keeps a replica in each of 3 zones so it survives losing one.'],
+    ['sites[0].zones: invalid value ["us-east-1a","us-east-1b"]. Give 3 to 6 distinct zones: the database keeps a replica in each of 3 zones so it survives losing one.'],
+  ],
+  [
+    "site-construct-rules.yaml",
+    [
+      'cockroach.cpu: invalid value "seven". Use a positive Kubernetes CPU quantity',
+      'sites[0].name: invalid value "aws-us-east-1-production-primary-01x". Use at most 35 characters: the cluster is named "crdb-" + the site name, and cluster names have at most 40.',
+      'sites[0].zones: invalid value ["us-east-1a","us-east-1b","us-east-1c","us-east-1d","us-east-1e","us-east-1f","us-east-1g"]. Give 3 to 6 distinct zones: the database keeps a replica in each of 3 zones so it survives losing one.',
+      'sites[0].network.vpcCidr: invalid value "10.0.0.0/24". Use a /16 to /20 block: each zone gets 1/8 of it for nodes and pods.',
+      "sites[1].nodes.count: invalid value 4. GKE runs the same number of nodes in each zone; use a multiple of the 3 zones.",
+    ],
   ],
   ["no-sites.yaml", ["sites: invalid value []. Give at least one site."]],
   [
@@ -245,7 +256,23 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
     { sites: [{ name: "dc", cloud: "existing", region: "dc", zones: ["Rack 1"], kubeconfig: { context: "c" }, storageClassName: "ssd" }] },
     "sites[0].zones[0]: invalid value \"Rack 1\". Use an RFC 1123 label: 1-63 characters, lower-case letters, digits and '-', starting and ending with a letter or digit.",
   ],
-  ["aws vpc size", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/8" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/8". AWS allows VPC blocks from /16 to /28.'],
+  ["aws vpc size", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/8" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/8". Use a /16 to /20 block: each zone gets 1/8 of it for nodes and pods.'],
+  ["eks vpc too small", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/21" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/21". Use a /16 to /20 block: each zone gets 1/8 of it for nodes and pods.'],
+  [
+    "eks zones",
+    { sites: [{ ...aws, zones: ["a", "b", "c", "d", "e", "f", "g"].map((letter) => `us-east-1${letter}`) }] },
+    'sites[0].zones: invalid value ["us-east-1a","us-east-1b","us-east-1c","us-east-1d","us-east-1e","us-east-1f","us-east-1g"]. Give 3 to 6 distinct zones: the database keeps a replica in each of 3 zones so it survives losing one.',
+  ],
+  [
+    "managed site name",
+    { sites: [{ ...aws, cloud: "azure", region: "eastus", name: "a".repeat(36) }] },
+    `sites[0].name: invalid value "${"a".repeat(36)}". Use at most 35 characters: the cluster is named "crdb-" + the site name, and cluster names have at most 40.`,
+  ],
+  [
+    "gke nodes per zone",
+    { sites: [{ name: "g", cloud: "gcp", region: "us-east4", zones: ["us-east4-a", "us-east4-b", "us-east4-c", "us-east4-d"], nodes: { count: 6 } }] },
+    "sites[0].nodes.count: invalid value 6. GKE runs the same number of nodes in each zone; use a multiple of the 4 zones.",
+  ],
   ["survival enum", { survivalGoal: "cloud" }, 'survivalGoal: invalid value "cloud". Use one of "zone", "region".'],
   ["image tag", { cockroach: { image: "cockroachdb/cockroach" } }, 'cockroach.image: invalid value "cockroachdb/cockroach". Pin a release with a version tag or an @sha256 digest'],
   ["s3 region", { backend: { type: "s3", bucket: "state", region: "us-east1" } }, 'backend.region: invalid value "us-east1". Use an AWS region name such as "us-west-2".'],
