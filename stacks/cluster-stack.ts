@@ -31,12 +31,18 @@ export class ClusterStack extends DeploymentStack {
       machineType: site.nodes.machineType,
       nodeCount: site.nodes.count,
       diskSizeGb: site.nodes.diskSizeGb,
+      apiAccessCidrs: site.apiAccessCidrs,
     };
 
     let credentialsCommand: string;
     switch (site.cloud) {
       case "aws": {
-        const eks = new EksSite(this, "site", { ...common, provider: awsProvider(this, site.region, topology.accounts), vpcCidr: site.network.vpcCidr });
+        const eks = new EksSite(this, "site", {
+          ...common,
+          provider: awsProvider(this, site.region, topology.accounts),
+          vpcCidr: site.network.vpcCidr,
+          serviceCidr: site.network.serviceCidr,
+        });
         const profile = topology.accounts.awsProfile ? ` --profile ${topology.accounts.awsProfile}` : "";
         credentialsCommand = `aws eks update-kubeconfig --region ${site.region} --name ${eks.clusterName} --alias ${site.name}${profile}`;
         this.site = eks;
@@ -51,6 +57,7 @@ export class ClusterStack extends DeploymentStack {
           nodeCidr: site.network.subnetCidr,
           podCidr: site.network.podsCidr,
           serviceCidr: site.network.servicesCidr,
+          deletionProtection: site.deletionProtection,
         });
         credentialsCommand =
           `gcloud container clusters get-credentials ${gke.clusterName} --region ${site.region} --project ${project}` +

@@ -22,7 +22,7 @@ function block(index: number, offset: number, prefix: number): string {
 }
 
 export function defaultAwsNetwork(index: number): AwsNetwork {
-  return { vpcCidr: block(index, 0, 16) };
+  return { vpcCidr: block(index, 0, 16), serviceCidr: block(index, 8, 16) };
 }
 
 export function defaultGcpNetwork(index: number): GcpNetwork {

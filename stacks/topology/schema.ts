@@ -85,7 +85,7 @@ function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, regio
 }
 
 /** The sites' own formats and defaults; zones are checked in validate.ts, where the region is known. */
-function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape>(cloud: C, network: T) {
+function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape, E extends z.core.$ZodLooseShape>(cloud: C, network: T, extra: E) {
   const kubernetesVersion = z.string({
     error: (issue) => (typeof issue.input === "number" ? "Quote the version (\"1.33\"): YAML and JSON read 1.30 as the number 1.3." : undefined),
   });
@@ -98,24 +98,36 @@ function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape>(cloud
     }).prefault({}),
     // Each range is optional on its own; missing ones come from the site's default block.
     network: strict(network).optional(),
+    // Unset: the Kubernetes API endpoint is public (authentication still required).
+    apiAccessCidrs: z.array(cidr).min(1, { error: "List at least one CIDR, or leave the field out." }).optional(),
+    ...extra,
   });
 }
 
 const CONTEXT_FIX = "Name the kubeconfig context of this cluster (current-context is never assumed).";
 
 export const siteSchema = z.discriminatedUnion("cloud", [
-  managedSite("aws", { vpcCidr: cidr.optional() }),
-  managedSite("gcp", {
-    subnetCidr: cidr.optional(),
-    podsCidr: cidr.optional(),
-    servicesCidr: cidr.optional(),
-  }),
-  managedSite("azure", {
-    vnetCidr: cidr.optional(),
-    subnetCidr: cidr.optional(),
-    podCidr: cidr.optional(),
-    serviceCidr: cidr.optional(),
-  }),
+  managedSite("aws", { vpcCidr: cidr.optional(), serviceCidr: cidr.optional() }, {}),
+  managedSite(
+    "gcp",
+    {
+      subnetCidr: cidr.optional(),
+      podsCidr: cidr.optional(),
+      servicesCidr: cidr.optional(),
+    },
+    // The provider's default; `cdktf destroy` needs it set to false and applied first.
+    { deletionProtection: z.boolean().default(true) },
+  ),
+  managedSite(
+    "azure",
+    {
+      vnetCidr: cidr.optional(),
+      subnetCidr: cidr.optional(),
+      podCidr: cidr.optional(),
+      serviceCidr: cidr.optional(),
+    },
+    {},
+  ),
   // The region and zones of an existing cluster are only locality tiers: any label will do.
   site("existing", dnsLabel, dnsLabel, {
     kubeconfig: strict({

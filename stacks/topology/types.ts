@@ -32,11 +32,15 @@ interface ManagedSiteBase extends SiteBase {
   readonly nodes: NodePool;
   /** "1.34" (GKE also "1.34.1-gke.1000", AKS "1.34.1"); undefined lets the cloud pick its current default. */
   readonly kubernetesVersion?: string;
+  /** CIDRs allowed to reach the public Kubernetes API endpoint; undefined: reachable from anywhere. */
+  readonly apiAccessCidrs?: readonly string[];
 }
 
 export interface AwsNetwork {
   /** The VPC; EKS pods take addresses from it too (VPC CNI). */
   readonly vpcCidr: string;
+  /** Service ClusterIP range, outside the VPC. */
+  readonly serviceCidr: string;
 }
 
 export interface GcpNetwork {
@@ -66,6 +70,8 @@ export interface AwsSite extends ManagedSiteBase {
 export interface GcpSite extends ManagedSiteBase {
   readonly cloud: "gcp";
   readonly network: GcpNetwork;
+  /** Terraform refuses to delete the cluster while true (the provider's default). */
+  readonly deletionProtection: boolean;
 }
 
 export interface AzureSite extends ManagedSiteBase {

@@ -182,7 +182,7 @@ function resolveSites(top: TopLevel, baseDir: string, problems: ConfigError[]): 
 }
 
 function hasFullNetwork(site: Exclude<ParsedSite, { cloud: "existing" }>): boolean {
-  const wanted = { aws: 1, gcp: 3, azure: 4 }[site.cloud];
+  const wanted = { aws: 2, gcp: 3, azure: 4 }[site.cloud];
   return Object.values(site.network ?? {}).filter(Boolean).length === wanted;
 }
 
@@ -354,8 +354,11 @@ function siteCidrs(
     }
   };
   switch (site.cloud) {
-    case "aws":
-      return [entry("vpcCidr", site.network.vpcCidr, true)];
+    case "aws": {
+      const entries = [entry("vpcCidr", site.network.vpcCidr, true), entry("serviceCidr", site.network.serviceCidr, false)];
+      disjoint(entries);
+      return entries;
+    }
     case "gcp": {
       const entries = [
         entry("subnetCidr", site.network.subnetCidr, true),

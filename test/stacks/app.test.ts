@@ -210,6 +210,25 @@ describe("other topologies", () => {
     expect(script).not.toContain("num_replicas");
   });
 
+  test("site options of the topology file reach the cluster stacks", () => {
+    const topology = parseTopology(
+      {
+        survivalGoal: "zone",
+        sites: [
+          { name: "aws", cloud: "aws", region: "us-west-2", apiAccessCidrs: ["203.0.113.0/24"], network: { vpcCidr: "10.0.0.0/16", serviceCidr: "172.20.0.0/16" } },
+          { name: "gcp", cloud: "gcp", region: "us-west1", deletionProtection: false },
+        ],
+      },
+      "inline",
+    );
+    const { stacks } = synthApp(topology);
+    const eks = values(stacks["aws-cluster"], "aws_eks_cluster")[0];
+    expect(eks.vpc_config.public_access_cidrs).toEqual(["203.0.113.0/24"]);
+    expect(eks.kubernetes_network_config.service_ipv4_cidr).toBe("172.20.0.0/16");
+    expect(values(stacks["gcp-cluster"], "google_container_cluster")[0].deletion_protection).toBe(false);
+    expect(values(synthApp(defaultTopology()).stacks["gcp-cluster"], "google_container_cluster")[0].deletion_protection).toBe(true);
+  });
+
   test("main.ts reports every problem of a bad topology file and exits 1 without a stack trace", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-bad-"));
     const file = path.join(dir, "bad.yaml");

@@ -84,7 +84,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "misspelt-field.yaml",
     [
       "sites[0].region: invalid value undefined. This field is required: give a string.",
-      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, kubernetesVersion, nodes, network).',
+      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, kubernetesVersion, nodes, network, apiAccessCidrs).',
     ],
   ],
   ["existing-without-context.yaml", ["sites[0].kubeconfig.context: invalid value undefined. Name the kubeconfig context of this cluster"]],
@@ -256,7 +256,15 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
     { sites: [{ name: "dc", cloud: "existing", region: "dc", zones: ["Rack 1"], kubeconfig: { context: "c" }, storageClassName: "ssd" }] },
     "sites[0].zones[0]: invalid value \"Rack 1\". Use an RFC 1123 label: 1-63 characters, lower-case letters, digits and '-', starting and ending with a letter or digit.",
   ],
-  ["aws vpc size", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/8" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/8". Use a /16 to /20 block: each zone gets 1/8 of it for nodes and pods.'],
+  ["aws vpc size", { sites: [{ ...aws, network: { vpcCidr: "172.16.0.0/12" } }] }, 'sites[0].network.vpcCidr: invalid value "172.16.0.0/12". Use a /16 to /20 block: each zone gets 1/8 of it for nodes and pods.'],
+  [
+    "eks services inside the VPC",
+    { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/16", serviceCidr: "10.0.128.0/20" } }] },
+    'sites[0].network.serviceCidr: invalid value "10.0.128.0/20". It overlaps sites[0].network.vpcCidr (10.0.0.0/16); choose disjoint ranges.',
+  ],
+  ["empty api access list", { sites: [{ ...aws, apiAccessCidrs: [] }] }, "sites[0].apiAccessCidrs: invalid value []. List at least one CIDR, or leave the field out."],
+  ["api access cidr", { sites: [{ ...aws, apiAccessCidrs: ["203.0.113.0"] }] }, 'sites[0].apiAccessCidrs[0]: invalid value "203.0.113.0". Use an IPv4 CIDR block such as "10.10.0.0/16".'],
+  ["gcp deletion protection", { sites: [{ name: "gcp", cloud: "gcp", region: "us-east4", deletionProtection: "no" }] }, 'sites[0].deletionProtection: invalid value "no".'],
   ["eks vpc too small", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/21" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/21". Use a /16 to /20 block: each zone gets 1/8 of it for nodes and pods.'],
   [
     "eks zones",
@@ -359,8 +367,8 @@ describe("valid topologies", () => {
   test("a minimal JSON file gets per-site default networks, zones and a cloud backend", () => {
     const topology = loadTopology(path.join(FIXTURES, "valid", "minimal.json"));
     expect(topology.sites.map((s) => (s.cloud === "existing" ? undefined : s.network))).toEqual([
-      { vpcCidr: "10.0.0.0/16" },
-      { vpcCidr: "10.16.0.0/16" },
+      { vpcCidr: "10.0.0.0/16", serviceCidr: "10.8.0.0/16" },
+      { vpcCidr: "10.16.0.0/16", serviceCidr: "10.24.0.0/16" },
       { subnetCidr: "10.32.0.0/20", podsCidr: "10.36.0.0/14", servicesCidr: "10.40.0.0/20" },
     ]);
     expect(topology.sites.map((s) => s.zones)).toEqual([
