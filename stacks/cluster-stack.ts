@@ -6,6 +6,7 @@ import { GkeSite } from "../lib/sites/gke-site";
 import { DeploymentStack } from "./deployment-stack";
 import { awsProvider, azurermProvider, gcpProject, googleProvider } from "./cloud-providers";
 import { stackNames } from "./naming";
+import { CloudSiteProps } from "../lib/sites/kubernetes-site";
 import type { ManagedSite, Topology } from "./topology/types";
 
 export interface ClusterStackProps {
@@ -23,16 +24,7 @@ export class ClusterStack extends DeploymentStack {
   constructor(scope: Construct, props: ClusterStackProps) {
     const { topology, site } = props;
     super(scope, stackNames.cluster(site.name), topology.backend);
-    const common = {
-      siteName: site.name,
-      region: site.region,
-      zones: site.zones,
-      kubernetesVersion: site.kubernetesVersion,
-      machineType: site.nodes.machineType,
-      nodeCount: site.nodes.count,
-      diskSizeGb: site.nodes.diskSizeGb,
-      apiAccessCidrs: site.apiAccessCidrs,
-    };
+    const common = cloudSiteProps(site);
 
     let credentialsCommand: string;
     switch (site.cloud) {
@@ -84,4 +76,18 @@ export class ClusterStack extends DeploymentStack {
       value: credentialsCommand,
     });
   }
+}
+
+/** The props every cloud site takes, from the topology's resolved site. */
+export function cloudSiteProps(site: ManagedSite): CloudSiteProps {
+  return {
+    siteName: site.name,
+    region: site.region,
+    zones: site.zones,
+    kubernetesVersion: site.kubernetesVersion,
+    machineType: site.nodes.machineType,
+    nodeCount: site.nodes.count,
+    diskSizeGb: site.nodes.diskSizeGb,
+    apiAccessCidrs: site.apiAccessCidrs,
+  };
 }

@@ -10,6 +10,7 @@ import {
   type Topology,
 } from "../../stacks/topology";
 import { DEFAULT_MACHINE_TYPES, resolveCloudSiteInputs } from "../../lib/sites/site-inputs";
+import { cloudSiteProps } from "../../stacks/cluster-stack";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const invalid = (name: string) => path.join(FIXTURES, "invalid", name);
@@ -418,15 +419,7 @@ describe("valid topologies", () => {
     const topologies = [defaultTopology(), loadTopology(path.join(FIXTURES, "valid", "full.yaml")), loadTopology(path.join(FIXTURES, "valid", "minimal.json"))];
     for (const site of topologies.flatMap((t) => t.sites)) {
       if (site.cloud === "existing") continue;
-      const inputs = resolveCloudSiteInputs(site.cloud, {
-        siteName: site.name,
-        region: site.region,
-        zones: site.zones,
-        kubernetesVersion: site.kubernetesVersion,
-        machineType: site.nodes.machineType,
-        nodeCount: site.nodes.count,
-        diskSizeGb: site.nodes.diskSizeGb,
-      });
+      const inputs = resolveCloudSiteInputs(site.cloud, cloudSiteProps(site));
       expect(inputs).toMatchObject({ zones: site.zones, machineType: site.nodes.machineType, nodeCount: site.nodes.count, diskSizeGb: site.nodes.diskSizeGb });
     }
   });
