@@ -1,5 +1,5 @@
 export { CERTS_DIR, COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, NODE_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "./common";
-export { REGION_FAILURE_REPLICAS, checkSurvivesRegionLoss } from "./sites";
+export { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, checkSurvivesRegionLoss, regionFailureCapacity } from "./sites";
 export * from "./cluster-ca";
 export * from "./ca-signed-certificate";
 export * from "./node-certificate";

@@ -37,6 +37,9 @@ export function checkNameFree(field: string, name: string, sites: readonly Datab
   }
 }
 
+/** A majority of REGION_FAILURE_REPLICAS survives losing this many, so no site may hold more. */
+export const MAX_REPLICAS_PER_SITE = Math.floor((REGION_FAILURE_REPLICAS - 1) / 2);
+
 /**
  * Whether 5 replicas can be placed so that losing any one site (each site is one cloud
  * region) keeps a majority of 3. CockroachDB spreads replicas over localities, but a node
@@ -45,6 +48,10 @@ export function checkNameFree(field: string, name: string, sites: readonly Datab
  * offer 5. Two sites in the same cloud fall together when that cloud does: to survive
  * losing a cloud, put every site in a different cloud.
  */
+export function regionFailureCapacity(replicasPerSite: readonly number[]): number {
+  return replicasPerSite.reduce((sum, replicas) => sum + Math.min(replicas, MAX_REPLICAS_PER_SITE), 0);
+}
+
 export function checkSurvivesRegionLoss(sites: readonly DatabaseSiteNames[]): void {
   if (sites.length < 3) {
     fail(
@@ -53,13 +60,12 @@ export function checkSurvivesRegionLoss(sites: readonly DatabaseSiteNames[]): vo
       "Surviving the loss of a region needs at least 3 database sites (of two, neither can outvote the other); add a site or set survivalGoal to \"zone\".",
     );
   }
-  const maxLoss = Math.floor((REGION_FAILURE_REPLICAS - 1) / 2);
-  const capacity = sites.reduce((sum, s) => sum + Math.min(s.replicas, maxLoss), 0);
+  const capacity = regionFailureCapacity(sites.map((s) => s.replicas));
   if (capacity < REGION_FAILURE_REPLICAS) {
     fail(
       "sites",
       Object.fromEntries(sites.map((s) => [s.siteName, s.replicas])),
-      `With ${REGION_FAILURE_REPLICAS} replicas no site may hold more than ${maxLoss} of them, so the sites' nodes (counting at most ${maxLoss} each) must add up to ${REGION_FAILURE_REPLICAS}; add nodes to the smaller sites.`,
+      `With ${REGION_FAILURE_REPLICAS} replicas no site may hold more than ${MAX_REPLICAS_PER_SITE} of them, so the sites' nodes (counting at most ${MAX_REPLICAS_PER_SITE} each) must add up to ${REGION_FAILURE_REPLICAS}; add nodes to the smaller sites.`,
     );
   }
 }

@@ -6,6 +6,7 @@ import * as path from "path";
 import type { z } from "zod";
 import { ConfigError, cidrsOverlap, describe, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
+import { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, regionFailureCapacity } from "../../lib/database/sites";
 import {
   MAX_ZONES,
   checkEksVpcCidr,
@@ -311,13 +312,12 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
         `Surviving the loss of a site needs at least 3 sites (the ${siteCount} here cannot keep a majority without the lost one); add sites or use "zone".`,
       );
     } else if (allParsed && siteCount >= 3) {
-      // 5 replicas with at most 2 per site: losing any site keeps 3 of 5, a majority.
-      const capacity = sites.reduce((sum, { site }) => sum + Math.min(site.replicas, 2), 0);
-      if (capacity < 5) {
+      const capacity = regionFailureCapacity(sites.map(({ site }) => site.replicas));
+      if (capacity < REGION_FAILURE_REPLICAS) {
         add(
           "survivalGoal",
           survivalGoal,
-          `Surviving a site needs 5 replicas with at most 2 in any site, but the sites' replicas hold only ${capacity} that way; give at least two sites 2 or more replicas, or use "zone".`,
+          `Surviving a site needs ${REGION_FAILURE_REPLICAS} replicas with at most ${MAX_REPLICAS_PER_SITE} in any site, but the sites' replicas hold only ${capacity} that way; give at least two sites ${MAX_REPLICAS_PER_SITE} or more replicas, or use "zone".`,
         );
       }
     }
