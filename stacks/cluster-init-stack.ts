@@ -1,4 +1,5 @@
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput, TerraformVariable } from "cdktf";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Construct } from "constructs";
 import { CockroachClusterInit } from "../lib/database/cockroach-cluster-init";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
@@ -6,6 +7,9 @@ import { DeploymentStack } from "./deployment-stack";
 import { CLUSTER_INIT_STACK, databaseSites } from "./naming";
 import { connectToSite } from "./site-connection";
 import type { Topology } from "./topology/types";
+
+export const LICENSE_VARIABLE = "cockroach_license";
+const LICENSE_SECRET = "cockroachdb-license";
 
 export interface ClusterInitStackProps {
   readonly topology: Topology;
@@ -25,6 +29,18 @@ export class ClusterInitStack extends DeploymentStack {
     super(scope, CLUSTER_INIT_STACK, topology.backend);
     for (const stack of props.after) this.addDependency(stack);
     const { kubernetes } = connectToSite(this, firstSite, topology);
+    // A variable, not a topology field: the key is a secret and stays out of files in git.
+    const licenseKey = new TerraformVariable(this, LICENSE_VARIABLE, {
+      type: "string",
+      default: "",
+      sensitive: true,
+      description: "CockroachDB enterprise license key (empty: a 7-day grace period for a multi-node cluster).",
+    }).stringValue;
+    const licenseSecret = new SecretV1(this, "license", {
+      provider: kubernetes,
+      metadata: { name: LICENSE_SECRET, namespace: topology.namespace },
+      data: { license: licenseKey },
+    });
     const init = new CockroachClusterInit(this, "init", {
       provider: kubernetes,
       sites: databaseSites(topology),
@@ -32,6 +48,7 @@ export class ClusterInitStack extends DeploymentStack {
       namespace: topology.namespace,
       clusterDomain: topology.clusterDomain,
       image: topology.cockroach.image,
+      license: { secretName: licenseSecret.metadata.name, revision: Fn.sha256(licenseKey) },
     });
     new TerraformOutput(this, "replication_factor", {
       description: "Replicas per range the cluster was configured with.",

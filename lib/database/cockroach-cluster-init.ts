@@ -49,7 +49,28 @@ export interface CockroachClusterInitProps {
   readonly timeoutMinutes?: number;
   /** @default "cockroachdb-init" */
   readonly jobName?: string;
+  /**
+   * Where the enterprise license key is (a Secret in the namespace); applied right after init.
+   * An empty or missing key skips the step: CockroachDB then gives a multi-node cluster a
+   * 7-day grace period. The key stays out of the Job spec.
+   * @default no license
+   */
+  readonly license?: CockroachLicenseSource;
 }
+
+export interface CockroachLicenseSource {
+  readonly secretName: string;
+  /** @default "license" */
+  readonly secretKey?: string;
+  /**
+   * A value that changes with the key (e.g. its sha256), so a new key re-runs the Job; the Job
+   * cannot see that the Secret changed.
+   * @default none: a changed key is not applied by Terraform
+   */
+  readonly revision?: string;
+}
+
+const LICENSE_ENV = "COCKROACH_LICENSE";
 
 /**
  * The single `cockroach init` of the multi-cluster database, as a Job that Terraform waits
@@ -79,7 +100,17 @@ export class CockroachClusterInit extends Construct {
       probeHosts: joinAddresses(props.sites, namespace, domain),
       expectedNodes: props.sites.reduce((sum, s) => sum + s.replicas, 0),
       statements: goal === "region" ? [`ALTER RANGE default CONFIGURE ZONE USING num_replicas = ${REGION_FAILURE_REPLICAS}`] : [],
+      licenseEnv: props.license ? LICENSE_ENV : undefined,
     });
+    const license = props.license;
+    const licenseEnv = license
+      ? [
+          {
+            name: LICENSE_ENV,
+            valueFrom: { secretKeyRef: { name: license.secretName, key: license.secretKey ?? "license", optional: true } },
+          },
+        ]
+      : undefined;
 
     this.job = new JobV1(this, "job", {
       provider: props.provider,
@@ -90,7 +121,10 @@ export class CockroachClusterInit extends Construct {
         backoffLimit: 3,
         activeDeadlineSeconds: timeoutMinutes * 60,
         template: {
-          metadata: { labels: labels(name, "init") },
+          metadata: {
+            labels: labels(name, "init"),
+            annotations: license?.revision ? { "cockroachdb.com/license-revision": license.revision } : undefined,
+          },
           spec: {
             restartPolicy: "OnFailure",
             enableServiceLinks: false,
@@ -102,6 +136,7 @@ export class CockroachClusterInit extends Construct {
                 image,
                 imagePullPolicy: "IfNotPresent",
                 command: ["/bin/bash", "-c", script],
+                env: licenseEnv,
                 securityContext: containerSecurityContext,
                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
                 volumeMount: certsVolumeMounts,

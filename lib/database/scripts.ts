@@ -86,6 +86,11 @@ export interface InitScriptOptions {
   readonly expectedNodes: number;
   /** SQL run once all nodes joined (idempotent statements only: the Job may run again). */
   readonly statements: readonly string[];
+  /**
+   * Environment variable that may hold the enterprise license key, applied right after init.
+   * @default no license step
+   */
+  readonly licenseEnv?: string;
 }
 
 /**
@@ -116,6 +121,7 @@ export function initScript(o: InitScriptOptions): string {
     "  sleep 10",
     "done",
     'echo "The cluster is initialised."',
+    ...(o.licenseEnv ? licenseLines(o.licenseEnv, certs) : []),
     `expected=${o.expectedNodes}`,
     "while :; do",
     `  joined="$(timeout 30 cockroach node ls ${certs} --host="$init_host" --format=csv 2>/dev/null | tail -n +2 | wc -l)"`,
@@ -132,6 +138,24 @@ export function initScript(o: InitScriptOptions): string {
   }
   lines.push('echo "Done."', "");
   return lines.join("\n");
+}
+
+/**
+ * Applies the license as soon as the cluster exists: a multi-node cluster without one runs on
+ * a 7-day grace period. The key is spliced into SQL, so anything but a key's own characters
+ * (base64 and the `crl-0-` prefix) is refused rather than quoted; the key is never echoed.
+ */
+function licenseLines(env: string, certs: string): string[] {
+  return [
+    `license="\${${env}:-}"`,
+    'if [ -z "$license" ]; then',
+    '  echo "No license key: a multi-node cluster runs on a 7-day grace period without one."',
+    "else",
+    '  case "$license" in *[!A-Za-z0-9+/=_.-]*) echo "The license key holds characters no key has; check its Secret." >&2; exit 1 ;; esac',
+    `  until timeout 60 cockroach sql ${certs} --host="$init_host" --execute="SET CLUSTER SETTING enterprise.license = '$license'" >/dev/null; do sleep 10; done`,
+    '  echo "Applied the license key."',
+    "fi",
+  ];
 }
 
 /** Single-quotes a string for bash. */

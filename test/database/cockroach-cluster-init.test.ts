@@ -34,6 +34,19 @@ describe("CockroachClusterInit", () => {
     );
   });
 
+  test("a license comes from a Secret into the environment, never into the spec, and its revision re-runs the Job", () => {
+    const job = onlyResource(build({ license: { secretName: "crdb-license", revision: "abc123" } }), "kubernetes_job_v1");
+    const pod = job.spec.template.spec;
+    expect(pod.container[0].env).toEqual([
+      { name: "COCKROACH_LICENSE", value_from: { secret_key_ref: { name: "crdb-license", key: "license", optional: true } } },
+    ]);
+    expect(pod.container[0].command[2]).toContain('license="${COCKROACH_LICENSE:-}"');
+    expect(job.spec.template.metadata.annotations).toEqual({ "cockroachdb.com/license-revision": "abc123" });
+    const without = onlyResource(build(), "kubernetes_job_v1").spec.template;
+    expect(without.spec.container[0].env).toBeUndefined();
+    expect(without.spec.container[0].command[2]).not.toContain("license");
+  });
+
   test("the zone goal keeps CockroachDB's 3 replicas and accepts fewer sites", () => {
     const sites = threeSites.slice(0, 2);
     const script = onlyResource(build({ survivalGoal: "zone", sites }), "kubernetes_job_v1").spec.template.spec.container[0].command[2];

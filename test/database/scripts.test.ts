@@ -165,11 +165,11 @@ case "$1" in
 esac
 exit 2`;
 
-  function run(env: Record<string, string>) {
+  function run(env: Record<string, string>, script = initScript(options)) {
     const state = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-state-"));
     const callsFile = path.join(state, "calls");
     const stubs = stubDir({ cockroach: fakeCockroach, sleep: "exit 0" });
-    const result = runBash(initScript(options), stubs, { CALLS: callsFile, STATE: state, ...env });
+    const result = runBash(script, stubs, { CALLS: callsFile, STATE: state, ...env });
     const all = calls(callsFile);
     return { result, all, inits: all.filter((c) => c[1] === "init") };
   }
@@ -205,6 +205,49 @@ exit 2`;
     expect(result.status).toBe(0);
     expect(inits).toHaveLength(2);
     expect(result.stdout).toContain("The cluster is initialised.");
+  });
+});
+
+describeWithBash("cluster init script with a license", () => {
+  const script = initScript({
+    initHost: "crdb-aws-0.db.svc.cluster.local:26257",
+    probeHosts: ["crdb-aws-0.db.svc.cluster.local:26257"],
+    expectedNodes: 1,
+    statements: [],
+    licenseEnv: "COCKROACH_LICENSE",
+  });
+  // A cluster that is already initialised and answers every SQL statement.
+  function run(license: string | undefined) {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-license-"));
+    const callsFile = path.join(state, "calls");
+    const stubs = stubDir({ cockroach: `${RECORD}\ncase "$1" in node) echo id; echo 1 ;; esac\nexit 0`, sleep: "exit 0" });
+    const result = runBash(script, stubs, { CALLS: callsFile, ...(license === undefined ? {} : { COCKROACH_LICENSE: license }) });
+    return { result, sql: calls(callsFile).filter((c) => c[1] === "sql").map((c) => c[4]) };
+  }
+
+  test("applies the key right after init and never prints it", () => {
+    const { result, sql } = run("crl-0-ChB0ZXN0+/=_.-");
+    expect(result.status).toBe(0);
+    expect(sql).toContain("--execute=SET CLUSTER SETTING enterprise.license = 'crl-0-ChB0ZXN0+/=_.-'");
+    expect(result.stdout + result.stderr).not.toContain("ChB0ZXN0");
+    expect(result.stdout).toContain("Applied the license key.");
+  });
+
+  test("without a key it says so and goes on", () => {
+    for (const license of [undefined, ""]) {
+      const { result, sql } = run(license);
+      expect(result.status).toBe(0);
+      expect(sql.filter((s) => s.includes("enterprise.license"))).toEqual([]);
+      expect(result.stdout).toContain("No license key: a multi-node cluster runs on a 7-day grace period without one.");
+    }
+  });
+
+  test("refuses a key that could break out of the SQL string", () => {
+    const { result, sql } = run("x'; DROP DATABASE defaultdb; --");
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("The license key holds characters no key has; check its Secret.");
+    expect(result.stderr).not.toContain("DROP");
+    expect(sql.filter((s) => s.includes("enterprise.license"))).toEqual([]);
   });
 });
 
