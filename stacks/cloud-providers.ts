@@ -12,13 +12,14 @@ import type { Accounts } from "./topology/types";
 export const GCP_PROJECT_VARIABLE = "gcp_project";
 export const AZURE_SUBSCRIPTION_VARIABLE = "azure_subscription_id";
 
-const DEFAULT_TAGS = { "app.kubernetes.io/part-of": "cockroachdb", "managed-by": "cdktf" };
+/** On every resource that takes tags or labels; keys valid as both AWS tags and GCP labels. */
+const RESOURCE_LABELS = { "part-of": "cockroachdb", "managed-by": "cdktf" };
 
 export function awsProvider(stack: TerraformStack, region: string, accounts: Accounts): AwsProvider {
   return new AwsProvider(stack, "aws", {
     region,
     profile: accounts.awsProfile,
-    defaultTags: [{ tags: DEFAULT_TAGS }],
+    defaultTags: [{ tags: RESOURCE_LABELS }],
   });
 }
 
@@ -33,7 +34,10 @@ export function gcpProject(stack: TerraformStack, accounts: Accounts): string {
 }
 
 export function googleProvider(stack: TerraformStack, region: string, project?: string): GoogleProvider {
-  return new GoogleProvider(stack, "google", { region, project, defaultLabels: { "managed-by": "cdktf" } });
+  const google = new GoogleProvider(stack, "google", { region, project });
+  // cdktf rewrites the keys of a provider's map attributes to snake_case; an override keeps them.
+  google.addOverride("default_labels", RESOURCE_LABELS);
+  return google;
 }
 
 export function azurermProvider(stack: TerraformStack, accounts: Accounts): AzurermProvider {

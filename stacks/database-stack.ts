@@ -70,8 +70,11 @@ export class DatabaseStack extends DeploymentStack {
 
     new CockroachSqlClient(this, "sql-client", { provider: kubernetes, namespace, image: topology.cockroach.image });
 
-    // The cluster stack's credentials command names the kubectl context after the site.
-    const kubectl = `kubectl --context ${topologySite.cloud === "existing" ? topologySite.kubeconfig.context : site.siteName} --namespace ${namespace}`;
+    // The cluster stack's credentials command names a managed site's kubectl context after the site.
+    const kubectl =
+      topologySite.cloud === "existing"
+        ? `kubectl --kubeconfig ${topologySite.kubeconfig.path} --context ${topologySite.kubeconfig.context} --namespace ${namespace}`
+        : `kubectl --context ${site.siteName} --namespace ${namespace}`;
     new TerraformOutput(this, "sql_shell", {
       description: "Opens a SQL shell as root (after kubectl credentials for this site).",
       value: `${kubectl} exec -it deploy/cockroachdb-client -- cockroach sql`,

@@ -1,4 +1,6 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { Testing } from "cdktf";
@@ -21,9 +23,24 @@ function stackNames(file: string): { names: string[]; json: Record<string, Json>
 }
 
 describe("topology examples", () => {
-  test.each(["three-clouds", "two-clouds", "terraform-cloud"])("%s runs the app with its own topology file", (name) => {
+  test.each([
+    ["three-clouds", 13],
+    ["two-clouds", 9],
+    ["terraform-cloud", 13],
+  ])("%s: its cdktf app command synthesizes the app from its own topology file", (name, stackCount) => {
     const cdktf = JSON.parse(fs.readFileSync(path.join(examples, name, "cdktf.json"), "utf8"));
     expect(cdktf.app).toBe("CRDB_TOPOLOGY=topology.yaml node --import tsx ../../stacks/main.ts");
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+    const run = spawnSync("bash", ["-c", cdktf.app], {
+      cwd: path.join(examples, name),
+      env: { ...process.env, CRDB_TOPOLOGY: "", CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks)).toHaveLength(stackCount);
+    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test("three-clouds is the built-in default with its networks pinned", () => {

@@ -157,7 +157,7 @@ function findMirrorDir(dir: string, depth: number): string | undefined {
   return undefined;
 }
 
-function findExecutable(name: string): string | undefined {
+export function findExecutable(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/local/bin"];
   for (const dir of dirs) {
     const candidate = path.join(dir, name);
