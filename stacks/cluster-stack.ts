@@ -34,6 +34,10 @@ export class ClusterStack extends DeploymentStack {
           provider: awsProvider(this, site.region, topology.accounts),
           vpcCidr: site.network.vpcCidr,
           serviceCidr: site.network.serviceCidr,
+          adminPrincipalArns: site.adminPrincipalArns,
+          authentication: site.kubernetesAuth,
+          // `aws eks get-token` must run as the same identity as the stacks' aws providers.
+          awsCliProfile: site.kubernetesAuth === "exec" ? topology.accounts.awsProfile : undefined,
         });
         const profile = topology.accounts.awsProfile ? ` --profile ${topology.accounts.awsProfile}` : "";
         credentialsCommand = `aws eks update-kubeconfig --region ${site.region} --name ${eks.clusterName} --alias ${site.name}${profile}`;

@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { podNames } from "../lib/core/naming";
+import { remotePodNames } from "../lib/core/naming";
 import { DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
 import { CockroachSqlClient } from "../lib/database/cockroach-sql-client";
 import { CockroachStatefulSet } from "../lib/database/cockroach-statefulset";
@@ -64,8 +64,8 @@ export class DatabaseStack extends DeploymentStack {
       provider: kubernetes,
       namespace,
       localPods: this.database.podNames,
-      remotePods: sites.filter((s) => s.siteName !== site.siteName).flatMap((s) => podNames(s.statefulSetName, s.replicas)),
-      localServiceNames: [this.database.name, DEFAULT_PUBLIC_SERVICE, ...this.database.podNames],
+      remotePods: remotePodNames(sites, site.siteName),
+      localServiceNames: this.database.serviceNames,
     });
 
     new CockroachSqlClient(this, "sql-client", { provider: kubernetes, namespace, image: topology.cockroach.image });

@@ -46,23 +46,21 @@ export class PlatformStack extends DeploymentStack {
     this.storageClassName = site.ensureStorageClass(this, "storage-class", kubernetes);
 
     const ca = pki.clusterCa.certPem;
-    const certificates = [
-      new CockroachCertsSecret(this, "node-certs", {
-        provider: kubernetes,
-        name: NODE_CERTS_SECRET,
-        namespace: topology.namespace,
-        caCertPem: ca,
-        certificate: pki.nodeCertificate(site.siteName),
-      }),
-      new CockroachCertsSecret(this, "root-client-certs", {
-        provider: kubernetes,
-        name: ROOT_CLIENT_CERTS_SECRET,
-        namespace: topology.namespace,
-        caCertPem: ca,
-        certificate: pki.rootClient,
-      }),
-    ];
-    for (const secret of certificates) addDependsOn(secret, this.namespace);
+    // The namespace's name as a reference, so Terraform creates the Secrets after it.
+    new CockroachCertsSecret(this, "node-certs", {
+      provider: kubernetes,
+      name: NODE_CERTS_SECRET,
+      namespace,
+      caCertPem: ca,
+      certificate: pki.nodeCertificate(site.siteName),
+    });
+    new CockroachCertsSecret(this, "root-client-certs", {
+      provider: kubernetes,
+      name: ROOT_CLIENT_CERTS_SECRET,
+      namespace,
+      caCertPem: ca,
+      certificate: pki.rootClient,
+    });
 
     const siteCa = pki.siteCa(site.siteName);
     new SkupperSiteCaSecret(this, "skupper-site-ca", {

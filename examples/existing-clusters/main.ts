@@ -13,7 +13,6 @@ import {
   CockroachCertsSecret,
   CockroachClusterInit,
   CockroachStatefulSet,
-  DEFAULT_PUBLIC_SERVICE,
   DatabaseSiteNames,
   ExistingClusterSite,
   NODE_CERTS_SECRET,
@@ -21,7 +20,7 @@ import {
   ROOT_CLIENT_CERTS_SECRET,
   SkupperPodExposure,
   addDependsOn,
-  podNames,
+  remotePodNames,
   statefulSetName,
 } from "../../lib";
 
@@ -74,8 +73,8 @@ class ClusterDatabaseStack extends TerraformStack {
       provider: kubernetes,
       namespace,
       localPods: database.podNames,
-      remotePods: sites.filter((s) => s.siteName !== site.siteName).flatMap((s) => podNames(s.statefulSetName, s.replicas)),
-      localServiceNames: [database.name, DEFAULT_PUBLIC_SERVICE, ...database.podNames],
+      remotePods: remotePodNames(sites, site.siteName),
+      localServiceNames: database.serviceNames,
     });
   }
 }

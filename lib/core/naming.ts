@@ -41,6 +41,17 @@ export interface DatabaseSiteNames {
 }
 
 /**
+ * The pods of every site but `siteName`: what that site's cluster reaches through Skupper
+ * Listeners. An unknown `siteName` fails, as it would silently list the site's own pods.
+ */
+export function remotePodNames(sites: readonly DatabaseSiteNames[], siteName: string): string[] {
+  if (!sites.some((s) => s.siteName === siteName)) {
+    fail("siteName", siteName, `Use one of the sites listed in sites: ${sites.map((s) => s.siteName).join(", ")}.`);
+  }
+  return sites.filter((s) => s.siteName !== siteName).flatMap((s) => podNames(s.statefulSetName, s.replicas));
+}
+
+/**
  * The `--join` list: the first `perSite` pods of every site (2-3 per site is CockroachDB's
  * advice), the same list on every node so any node can find the cluster.
  */

@@ -2,6 +2,7 @@
  * Synth-time input validation. Every error names the field, the bad value and the fix,
  * so a wrong prop is caught before Terraform runs and the message says what to change.
  */
+import { Token } from "cdktf";
 
 /** Thrown for bad construct props or topology input; `field` is the offending prop path. */
 export class ConfigError extends Error {
@@ -10,13 +11,13 @@ export class ConfigError extends Error {
     public readonly value: unknown,
     public readonly fix: string,
   ) {
-    super(`${field}: invalid value ${describe(value)}. ${fix}`);
+    super(`${field}: invalid value ${describeValue(value)}. ${fix}`);
     this.name = "ConfigError";
   }
 }
 
 /** Renders a value for an error message; JSON so that strings show their quotes and whitespace. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) return "undefined";
   try {
     return JSON.stringify(value);
@@ -52,6 +53,35 @@ export function checkDnsSubdomain(field: string, value: string): string {
     value.split(".").every((label) => label.length <= 63 && DNS_LABEL.test(label));
   if (!ok) {
     fail(field, value, "Use an RFC 1123 subdomain: dot-separated labels of lower-case letters, digits and '-', at most 253 characters.");
+  }
+  return value;
+}
+
+/**
+ * A namespace name, checked unless it is a token: passing a NamespaceV1's `metadata.name`
+ * is how a consumer orders our objects after the namespace they live in.
+ */
+export function checkNamespace(field: string, value: string): string {
+  return Token.isUnresolved(value) ? value : checkDnsLabel(field, value);
+}
+
+/**
+ * Fails on the first name that repeats an earlier one, naming both entries. `field(i)` is
+ * the path of entry i (such as "sites[2].siteName"); `rule` says why the names must differ.
+ */
+export function checkUniqueNames(field: (index: number) => string, names: readonly string[], rule: string): void {
+  const firstIndex = new Map<string, number>();
+  names.forEach((name, i) => {
+    const earlier = firstIndex.get(name);
+    if (earlier !== undefined) fail(field(i), name, `${rule}; ${field(earlier)} already uses it.`);
+    firstIndex.set(name, i);
+  });
+}
+
+/** A Terraform timeout (Go duration) such as "20m" or "1h30m". */
+export function checkDuration(field: string, value: string): string {
+  if (typeof value !== "string" || !/^(?=.)(\d+h)?(\d+m)?(\d+s)?$/.test(value)) {
+    fail(field, value, 'Use a Go duration such as "20m" or "1h30m".');
   }
   return value;
 }

@@ -27,7 +27,9 @@ export interface CaSignedCertificateProps {
 export interface CertificateSpec {
   readonly commonName: string;
   readonly allowedUses: string[];
+  /** Subject alternative DNS names. @default none */
   readonly dnsNames?: string[];
+  /** Subject alternative IP addresses. @default none */
   readonly ipAddresses?: string[];
 }
 

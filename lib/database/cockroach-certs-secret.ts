@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain } from "../core/validation";
+import { checkDnsSubdomain, checkNamespace } from "../core/validation";
 import { CockroachCertificateFiles } from "./ca-signed-certificate";
 import { labels } from "./common";
 
@@ -10,7 +10,10 @@ export interface CockroachCertsSecretProps {
   readonly provider: KubernetesProvider;
   /** e.g. NODE_CERTS_SECRET or ROOT_CLIENT_CERTS_SECRET */
   readonly name: string;
-  /** @default DEFAULT_NAMESPACE */
+  /**
+   * A literal or a NamespaceV1's `metadata.name` (which orders these objects after it).
+   * @default "cockroachdb"
+   */
   readonly namespace?: string;
   /** The cluster CA certificate, stored as `ca.crt`. */
   readonly caCertPem: string;
@@ -33,7 +36,7 @@ export class CockroachCertsSecret extends Construct {
       provider: props.provider,
       metadata: {
         name,
-        namespace: checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE),
+        namespace: checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE),
         labels: labels(name, "certificates"),
       },
       type: "Opaque",

@@ -10,7 +10,7 @@ import {
   podFqdn,
   podName,
 } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkPinnedImage } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
 import {
   COCKROACH_IMAGE,
   ROOT_CLIENT_CERTS_SECRET,
@@ -37,7 +37,7 @@ export interface CockroachClusterInitProps {
    * @default "region"
    */
   readonly survivalGoal?: SurvivalGoal;
-  /** @default DEFAULT_NAMESPACE */
+  /** @default "cockroachdb" */
   readonly namespace?: string;
   /** @default DEFAULT_CLUSTER_DOMAIN */
   readonly clusterDomain?: string;
@@ -87,7 +87,7 @@ export class CockroachClusterInit extends Construct {
     checkSites(props.sites);
     const goal = props.survivalGoal ?? "region";
     if (goal === "region") checkSurvivesRegionLoss(props.sites);
-    const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
     const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);
     const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 30, 5);

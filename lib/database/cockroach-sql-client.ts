@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDnsLabel, checkPinnedImage } from "../core/validation";
+import { checkDnsLabel, checkNamespace, checkPinnedImage } from "../core/validation";
 import {
   CERTS_DIR,
   COCKROACH_IMAGE,
@@ -17,7 +17,10 @@ import {
 
 export interface CockroachSqlClientProps {
   readonly provider: KubernetesProvider;
-  /** @default DEFAULT_NAMESPACE */
+  /**
+   * A literal or a NamespaceV1's `metadata.name` (which orders these objects after it).
+   * @default "cockroachdb"
+   */
   readonly namespace?: string;
   /** @default COCKROACH_IMAGE */
   readonly image?: string;
@@ -39,7 +42,7 @@ export class CockroachSqlClient extends Construct {
 
   constructor(scope: Construct, id: string, props: CockroachSqlClientProps) {
     super(scope, id);
-    const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const name = checkDnsLabel("name", props.name ?? "cockroachdb-client");
     const host = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
     const podLabels = labels(name, "client");

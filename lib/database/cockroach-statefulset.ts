@@ -16,7 +16,7 @@ import {
   joinAddresses,
   podNames,
 } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain, checkPinnedImage, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkNamespace, checkPinnedImage, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
 import {
   COCKROACH_IMAGE,
   DATA_DIR,
@@ -54,7 +54,10 @@ export interface CockroachStatefulSetProps {
   /** Every database site of the cluster, this one included, in the same order on every site. */
   readonly sites: readonly DatabaseSiteNames[];
   readonly locality: CockroachLocality;
-  /** @default DEFAULT_NAMESPACE */
+  /**
+   * A literal or a NamespaceV1's `metadata.name` (which orders these objects after it).
+   * @default "cockroachdb"
+   */
   readonly namespace?: string;
   /** @default DEFAULT_CLUSTER_DOMAIN */
   readonly clusterDomain?: string;
@@ -98,11 +101,18 @@ export class CockroachStatefulSet extends Construct {
   readonly headlessService: ServiceV1;
   readonly publicService: ServiceV1;
   readonly podServices: ServiceV1[];
+  /**
+   * Every Service this construct creates (headless, public, one per pod): the names a
+   * Skupper Listener must never take, i.e. SkupperPodExposure's `localServiceNames`.
+   */
+  readonly serviceNames: readonly string[];
   readonly joinConfigMap: ConfigMapV1;
   readonly podDisruptionBudget: PodDisruptionBudgetV1;
   readonly serviceAccount: ServiceAccountV1;
   /** Lets the zone lookup read node labels; undefined without the zone tier. */
   readonly nodeReaderRole?: ClusterRoleV1;
+  /** Grants nodeReaderRole to the ServiceAccount; undefined without the zone tier. */
+  readonly nodeReaderBinding?: ClusterRoleBindingV1;
 
   constructor(scope: Construct, id: string, props: CockroachStatefulSetProps) {
     super(scope, id);
@@ -114,7 +124,7 @@ export class CockroachStatefulSet extends Construct {
     checkSites(props.sites);
     const site = props.sites.find((s) => s.siteName === props.siteName);
     if (!site) fail("siteName", props.siteName, `Use one of the sites listed in sites: ${props.sites.map((s) => s.siteName).join(", ")}.`);
-    const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
     const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);
     const publicName = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
@@ -176,6 +186,7 @@ export class CockroachStatefulSet extends Construct {
           },
         }),
     );
+    this.serviceNames = [this.name, publicName, ...this.podNames];
 
     this.podDisruptionBudget = new PodDisruptionBudgetV1(this, "pdb", {
       provider,
@@ -196,7 +207,7 @@ export class CockroachStatefulSet extends Construct {
         metadata: { name: roleName, labels: labels(this.name, "database") },
         rule: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
       });
-      new ClusterRoleBindingV1(this, "node-reader-binding", {
+      this.nodeReaderBinding = new ClusterRoleBindingV1(this, "node-reader-binding", {
         provider,
         metadata: { name: roleName, labels: labels(this.name, "database") },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: this.nodeReaderRole.metadata.name },
@@ -211,7 +222,8 @@ export class CockroachStatefulSet extends Construct {
       // The Go runtime would otherwise size itself to the node's CPUs, not the limit.
       { name: "GOMAXPROCS", value: String(Math.max(1, Math.ceil(cpuMillis / 1000))) },
     ];
-    // Only the init container gets API credentials; the database container never does.
+    // Least privilege: only the zone lookup needs the Kubernetes API, so only it mounts a
+    // token; the network-facing database process never needs the API and never holds one.
     const zoneLookup = {
       name: "zone-lookup",
       image,
@@ -244,6 +256,9 @@ export class CockroachStatefulSet extends Construct {
     this.statefulSet = new StatefulSetV1(this, "statefulset", {
       provider,
       metadata: meta(this.name),
+      // The StatefulSet names its ServiceAccount, not the binding, so Terraform would create
+      // both at once; a zone lookup that ran first would get a 403, which curl does not retry.
+      dependsOn: this.nodeReaderRole && this.nodeReaderBinding ? [this.nodeReaderRole, this.nodeReaderBinding] : undefined,
       waitForRollout: false,
       spec: {
         serviceName: this.headlessService.metadata.name,

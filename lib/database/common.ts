@@ -48,13 +48,14 @@ export const podSecurityContext = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
+/**
+ * What only a container can set. User, group and non-root come from podSecurityContext,
+ * which every pod using this sets and which applies to all its containers.
+ */
 export const containerSecurityContext = {
   allowPrivilegeEscalation: false,
   privileged: false,
   readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: COCKROACH_UID,
-  runAsGroup: COCKROACH_UID,
   capabilities: { drop: ["ALL"] },
 };
 

@@ -1,11 +1,14 @@
 import { Construct } from "constructs";
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_NAMESPACE, nodeCertificateDnsNames } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkNamespace } from "../core/validation";
 import { CaSignedCertificate, CaSignedCertificateProps } from "./ca-signed-certificate";
 import { DEFAULT_PUBLIC_SERVICE } from "./common";
 
 export interface NodeCertificateProps extends CaSignedCertificateProps {
-  /** @default DEFAULT_NAMESPACE */
+  /**
+   * A literal or a NamespaceV1's `metadata.name` (which orders these objects after it).
+   * @default "cockroachdb"
+   */
   readonly namespace?: string;
   /** @default DEFAULT_CLUSTER_DOMAIN */
   readonly clusterDomain?: string;
@@ -25,7 +28,7 @@ export class NodeCertificate extends CaSignedCertificate {
   readonly files: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: NodeCertificateProps) {
-    const namespace = checkDnsLabel("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
     const publicService = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
     const extra = (props.extraDnsNames ?? []).map((name, i) => checkDnsSubdomain(`extraDnsNames[${i}]`, name));

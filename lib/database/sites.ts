@@ -3,7 +3,7 @@
  * arithmetic of surviving the loss of a whole site.
  */
 import { DatabaseSiteNames, podNames } from "../core/naming";
-import { checkDnsLabel, checkInteger, fail } from "../core/validation";
+import { checkDnsLabel, checkInteger, checkUniqueNames, fail } from "../core/validation";
 
 /** Replicas per range when the cluster must survive losing a whole site (region). */
 export const REGION_FAILURE_REPLICAS = 5;
@@ -11,19 +11,17 @@ export const REGION_FAILURE_REPLICAS = 5;
 /** Validates the site list: non-empty, unique names, sane replica counts. */
 export function checkSites(sites: readonly DatabaseSiteNames[]): void {
   if (!Array.isArray(sites) || sites.length === 0) fail("sites", sites, "List every database site (at least one).");
-  const seenSites = new Set<string>();
-  const seenSets = new Set<string>();
   sites.forEach((site, i) => {
     checkDnsLabel(`sites[${i}].siteName`, site.siteName);
     checkDnsLabel(`sites[${i}].statefulSetName`, site.statefulSetName, 52);
     checkInteger(`sites[${i}].replicas`, site.replicas, 1, 1000);
-    if (seenSites.has(site.siteName)) fail(`sites[${i}].siteName`, site.siteName, "Site names must be unique.");
-    if (seenSets.has(site.statefulSetName)) {
-      fail(`sites[${i}].statefulSetName`, site.statefulSetName, "StatefulSet names must be unique across sites, or pod names collide.");
-    }
-    seenSites.add(site.siteName);
-    seenSets.add(site.statefulSetName);
   });
+  checkUniqueNames((i) => `sites[${i}].siteName`, sites.map((s) => s.siteName), "Site names must be unique");
+  checkUniqueNames(
+    (i) => `sites[${i}].statefulSetName`,
+    sites.map((s) => s.statefulSetName),
+    "StatefulSet names must be unique across sites, or pod names collide",
+  );
 }
 
 /**
@@ -40,6 +38,11 @@ export function checkNameFree(field: string, name: string, sites: readonly Datab
 /** A majority of REGION_FAILURE_REPLICAS survives losing this many, so no site may hold more. */
 export const MAX_REPLICAS_PER_SITE = Math.floor((REGION_FAILURE_REPLICAS - 1) / 2);
 
+/** How many of a range's replicas the sites can hold with no site above MAX_REPLICAS_PER_SITE. */
+export function regionFailureCapacity(replicasPerSite: readonly number[]): number {
+  return replicasPerSite.reduce((sum, replicas) => sum + Math.min(replicas, MAX_REPLICAS_PER_SITE), 0);
+}
+
 /**
  * Whether 5 replicas can be placed so that losing any one site (each site is one cloud
  * region) keeps a majority of 3. CockroachDB spreads replicas over localities, but a node
@@ -48,10 +51,6 @@ export const MAX_REPLICAS_PER_SITE = Math.floor((REGION_FAILURE_REPLICAS - 1) / 
  * offer 5. Two sites in the same cloud fall together when that cloud does: to survive
  * losing a cloud, put every site in a different cloud.
  */
-export function regionFailureCapacity(replicasPerSite: readonly number[]): number {
-  return replicasPerSite.reduce((sum, replicas) => sum + Math.min(replicas, MAX_REPLICAS_PER_SITE), 0);
-}
-
 export function checkSurvivesRegionLoss(sites: readonly DatabaseSiteNames[]): void {
   if (sites.length < 3) {
     fail(

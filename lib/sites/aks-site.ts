@@ -8,9 +8,9 @@ import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { checkDisjointCidrs, checkInteger, fail, parseIpv4Cidr } from "../core/validation";
+import { checkInteger, fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
-import { checkMachineType, cidrHost, resolveCloudSiteInputs } from "./site-inputs";
+import { checkAksNetwork, checkMachineType, resolveCloudSiteInputs } from "./site-inputs";
 import { createSiteProviders } from "./site-providers";
 
 export interface AksSiteProps extends CloudSiteProps {
@@ -91,20 +91,16 @@ export class AksSite extends Construct implements KubernetesSite {
     const inputs = resolveCloudSiteInputs("azure", props);
     const { region, zones, clusterName } = inputs;
     const nodeCidr = props.nodeCidr ?? "10.30.0.0/16";
-    const podCidr = props.podCidr ?? "10.32.0.0/14";
-    const serviceCidr = props.serviceCidr ?? "10.31.0.0/16";
-    const vnetCidr = props.vnetCidr ?? nodeCidr;
-    const vnetRange = parseIpv4Cidr("vnetCidr", vnetCidr);
-    const nodeRange = parseIpv4Cidr("nodeCidr", nodeCidr);
-    if (nodeRange.start < vnetRange.start || nodeRange.end > vnetRange.end) {
-      fail("nodeCidr", nodeCidr, `The node subnet must lie inside vnetCidr (${vnetCidr}).`);
-    }
-    // Pods (overlay) and Services must stay outside the whole VNet, not just the subnet.
-    checkDisjointCidrs([
-      [props.vnetCidr === undefined ? "nodeCidr" : "vnetCidr", vnetCidr],
-      ["podCidr", podCidr],
-      ["serviceCidr", serviceCidr],
-    ]);
+    const { vnetCidr, podCidr, serviceCidr, dnsServiceIp } = checkAksNetwork(
+      {
+        vnetCidr: props.vnetCidr ?? nodeCidr,
+        nodeCidr,
+        podCidr: props.podCidr ?? "10.32.0.0/14",
+        serviceCidr: props.serviceCidr ?? "10.31.0.0/16",
+      },
+      // Without a vnetCidr of its own the VNet is the node subnet: name the prop that was set.
+      props.vnetCidr === undefined ? { vnetCidr: "nodeCidr" } : {},
+    );
     const systemMachineType = checkMachineType("azure", "systemMachineType", props.systemMachineType ?? "Standard_D4s_v5");
     const systemNodeCount = checkInteger("systemNodeCount", props.systemNodeCount ?? 3, 1);
     const resourceGroupName = props.resourceGroupName ?? `${clusterName}-rg`;
@@ -154,6 +150,8 @@ export class AksSite extends Construct implements KubernetesSite {
         nodeCount: systemNodeCount,
         zones,
         vnetSubnetId: subnet.id,
+        // Without it the system pool stays on its version when kubernetesVersion is raised.
+        orchestratorVersion: inputs.kubernetesVersion,
         // Taints the pool CriticalAddonsOnly so the database lands on the user pool.
         onlyCriticalAddonsEnabled: true,
         temporaryNameForRotation: "systemtmp",
@@ -165,7 +163,7 @@ export class AksSite extends Construct implements KubernetesSite {
         networkPluginMode: "overlay",
         podCidr,
         serviceCidr,
-        dnsServiceIp: cidrHost("serviceCidr", serviceCidr, 10),
+        dnsServiceIp,
         loadBalancerSku: "standard",
         outboundType: "loadBalancer",
       },

@@ -20,9 +20,9 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { checkDisjointCidrs, fail, parseIpv4Cidr } from "../core/validation";
+import { fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
-import { cidrSubnet, checkEksVpcCidr, checkPrefixLength, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
+import { EksAuthentication, checkAdminPrincipalArns, checkEksNetwork, cidrSubnet, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
 import { ClusterCredentials, createSiteProviders, requireCloudProvider } from "./site-providers";
 
 export interface EksSiteProps extends CloudSiteProps {
@@ -41,7 +41,7 @@ export interface EksSiteProps extends CloudSiteProps {
    */
   readonly serviceCidr?: string;
   /**
-   * IAM role or user ARNs given cluster-admin through EKS access entries. Do not list the
+   * IAM role or user ARNs given cluster-admin through EKS access entries, each once. Do not list the
    * identity that creates the cluster while `bootstrapClusterCreatorAdminPermissions` is
    * true: EKS already made an entry for it and a second one fails.
    * @default []
@@ -59,7 +59,7 @@ export interface EksSiteProps extends CloudSiteProps {
    * "exec" runs `aws eks get-token` (needs the AWS CLI where Terraform runs; never expires).
    * @default "token"
    */
-  readonly authentication?: "token" | "exec";
+  readonly authentication?: EksAuthentication;
   /**
    * AWS CLI profile for "exec" authentication.
    * @default the CLI's default credential chain
@@ -68,7 +68,6 @@ export interface EksSiteProps extends CloudSiteProps {
 }
 
 const SERVICE_ACCOUNT_EBS_CSI = "ebs-csi-controller-sa";
-const ARN_PRINCIPAL = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 /**
  * An EKS cluster ready for CockroachDB: a VPC over the zones (public subnets for load
@@ -94,7 +93,7 @@ export class EksSite extends Construct implements KubernetesSite {
   readonly cluster: EksCluster;
   readonly nodeGroup: EksNodeGroup;
   readonly vpc: Vpc;
-  private readonly authentication: "token" | "exec";
+  private readonly authentication: EksAuthentication;
   private readonly awsCliProfile?: string;
 
   constructor(scope: Construct, id: string, props: EksSiteProps) {
@@ -105,19 +104,11 @@ export class EksSite extends Construct implements KubernetesSite {
     if (isLiteral(providerRegion) && providerRegion !== region) {
       fail("region", region, `The AwsProvider passed as provider is set to region ${JSON.stringify(providerRegion)}; use the same region for both.`);
     }
-    const vpcCidr = checkEksVpcCidr("vpcCidr", props.vpcCidr ?? "10.10.0.0/16");
-    const serviceCidr = checkPrefixLength("serviceCidr", props.serviceCidr ?? "172.20.0.0/16", 12, 24, "EKS accepts only that range of sizes");
-    checkRfc1918("serviceCidr", serviceCidr);
-    checkDisjointCidrs([
-      ["vpcCidr", vpcCidr],
-      ["serviceCidr", serviceCidr],
-    ]);
-    const adminPrincipalArns = props.adminPrincipalArns ?? [];
-    adminPrincipalArns.forEach((arn, i) => {
-      if (isLiteral(arn) && !ARN_PRINCIPAL.test(arn)) {
-        fail(`adminPrincipalArns[${i}]`, arn, "Use an IAM role or user ARN such as \"arn:aws:iam::123456789012:role/admin\" (not an assumed-role session ARN).");
-      }
+    const { vpcCidr, serviceCidr } = checkEksNetwork({
+      vpcCidr: props.vpcCidr ?? "10.10.0.0/16",
+      serviceCidr: props.serviceCidr ?? "172.20.0.0/16",
     });
+    const adminPrincipalArns = checkAdminPrincipalArns("adminPrincipalArns", props.adminPrincipalArns ?? []);
     if (props.awsCliProfile !== undefined && props.authentication !== "exec") {
       fail("awsCliProfile", props.awsCliProfile, 'It is used only with authentication "exec"; set that too or drop the profile.');
     }
@@ -267,7 +258,15 @@ export class EksSite extends Construct implements KubernetesSite {
     this.nodeGroup = new EksNodeGroup(this, "nodes", {
       provider,
       clusterName: this.cluster.name,
-      nodeGroupName: "crdb",
+      // Without it a new control plane version would leave the nodes on the old one; EKS
+      // upgrades the group in place, one node at a time (updateConfig).
+      version: this.cluster.version,
+      // Instance types, disk size and AMI type cannot change in place: the group is replaced.
+      // With a fixed name Terraform must delete the old group (every database node) before
+      // it creates the new one. A generated name lets the new nodes join first; EKS then
+      // drains the old ones, so the database pods move to nodes that already exist.
+      nodeGroupNamePrefix: "crdb-",
+      lifecycle: { createBeforeDestroy: true },
       nodeRoleArn: nodeRole.iamRole.arn,
       subnetIds: privateSubnets.map((s) => s.id),
       instanceTypes: [inputs.machineType],
@@ -361,13 +360,4 @@ export function awsPartition(region: string): string {
 /** Graviton (arm64) families carry a "g" right after the generation digit: m7g, c6gn, r8gd. */
 export function isGraviton(instanceType: string): boolean {
   return /^[a-z]+\d+g/.test(instanceType);
-}
-
-const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((range) => parseIpv4Cidr("RFC 1918", range));
-
-function checkRfc1918(field: string, cidr: string): void {
-  const block = parseIpv4Cidr(field, cidr);
-  if (!RFC1918.some((range) => range.start <= block.start && block.end <= range.end)) {
-    fail(field, cidr, "EKS needs a private range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.");
-  }
 }

@@ -11,24 +11,32 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { checkDisjointCidrs, fail } from "../core/validation";
+import { fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
-import { checkGkeNodeCount, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
+import { checkGcpProjectId, checkGkeNetwork, checkGkeNodeCount, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
 import { createSiteProviders, requireCloudProvider } from "./site-providers";
+
+/** Access is governed by the node account's IAM roles, not by scopes (Google's advice). */
+const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
 export type GkeReleaseChannel = "RAPID" | "REGULAR" | "STABLE" | "EXTENDED";
 
 export interface GkeSiteProps extends CloudSiteProps {
+  /**
+   * The cluster stack's google provider. Its region and project need not match: every
+   * resource names `project` and the region (or zones) itself.
+   */
   readonly provider: GoogleProvider;
   /** The project ID; a plain string or a token (e.g. a TerraformVariable's value). */
   readonly project: string;
   /**
-   * Primary range of the subnet: node addresses.
+   * Primary range of the subnet: node addresses; /29 or larger.
    * @default "10.20.0.0/20"
    */
   readonly nodeCidr?: string;
   /**
-   * Secondary range for pod addresses (VPC-native).
+   * Secondary range for pod addresses (VPC-native); /24 or larger, and GKE takes a /24 of
+   * it for each node (110 pods per node).
    * @default "10.24.0.0/14"
    */
   readonly podCidr?: string;
@@ -82,18 +90,13 @@ export class GkeSite extends Construct implements KubernetesSite {
     const { region, zones, clusterName } = inputs;
     const project = props.project;
     if (typeof project !== "string" || project === "") fail("project", project, "Give the Google Cloud project ID (a string or a token).");
-    if (isLiteral(project) && !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) {
-      fail("project", project, "Use a project ID (not the name or number): 6-30 lower-case letters, digits and '-', starting with a letter.");
-    }
+    if (isLiteral(project)) checkGcpProjectId("project", project);
     checkGkeNodeCount("nodeCount", inputs.nodeCount, zones.length);
-    const nodeCidr = props.nodeCidr ?? "10.20.0.0/20";
-    const podCidr = props.podCidr ?? "10.24.0.0/14";
-    const serviceCidr = props.serviceCidr ?? "10.21.0.0/20";
-    checkDisjointCidrs([
-      ["nodeCidr", nodeCidr],
-      ["podCidr", podCidr],
-      ["serviceCidr", serviceCidr],
-    ]);
+    const { nodeCidr, podCidr, serviceCidr } = checkGkeNetwork({
+      nodeCidr: props.nodeCidr ?? "10.20.0.0/20",
+      podCidr: props.podCidr ?? "10.24.0.0/14",
+      serviceCidr: props.serviceCidr ?? "10.21.0.0/20",
+    });
 
     this.siteName = inputs.siteName;
     this.region = region;
@@ -166,11 +169,19 @@ export class GkeSite extends Construct implements KubernetesSite {
       // The default pool cannot be shaped or replaced independently: drop it for our own.
       removeDefaultNodePool: true,
       initialNodeCount: 1,
+      // The temporary default pool still runs for a moment: under our node account, not the
+      // Compute Engine default one, which many organisations disable.
+      nodeConfig: { serviceAccount: nodeAccount.email, oauthScopes: [CLOUD_PLATFORM_SCOPE] },
       workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
       privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false },
       masterAuthorizedNetworksConfig: inputs.apiAccessCidrs
         ? { cidrBlocks: inputs.apiAccessCidrs.map((cidrBlock, i) => ({ cidrBlock, displayName: `api-access-${i}` })) }
         : undefined,
+      dependsOn: [nodeAccountRole],
+      // Once the default pool is gone the API reports another pool's config (or none) as the
+      // cluster's node_config, and every difference there would replace the cluster
+      // (hashicorp/terraform-provider-google#12070). It only ever shaped the removed pool.
+      lifecycle: { ignoreChanges: ["node_config"] },
     });
 
     this.nodePool = new ContainerNodePool(this, "nodes", {
@@ -190,7 +201,7 @@ export class GkeSite extends Construct implements KubernetesSite {
         diskType: props.diskType ?? "pd-balanced",
         imageType: "COS_CONTAINERD",
         serviceAccount: nodeAccount.email,
-        oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+        oauthScopes: [CLOUD_PLATFORM_SCOPE],
         workloadMetadataConfig: { mode: "GKE_METADATA" },
         shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         labels: { "cockroachdb.com/site": this.siteName },

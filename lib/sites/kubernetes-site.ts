@@ -70,8 +70,11 @@ export interface CloudSiteProps {
    */
   readonly clusterName?: string;
   /**
-   * Kubernetes version of the control plane ("1.34"; GKE also "1.34.1-gke.1000", AKS "1.34.1").
-   * @default EKS "1.34"; GKE and AKS: the version the cloud picks (GKE follows the release channel)
+   * Kubernetes version of the control plane and the nodes ("1.34"; GKE also "1.34.1-gke.1000",
+   * AKS "1.34.1"). On GKE it is a minimum: the release channel upgrades past it.
+   * @default EKS "1.34" (pinned, raise it to upgrade); GKE the release channel's default
+   * version, then upgraded along the channel; AKS the version AKS recommends when the cluster
+   * is created, never upgraded automatically
    */
   readonly kubernetesVersion?: string;
   /**

@@ -4,7 +4,15 @@
  * topology) fails before Terraform runs.
  */
 import { Token } from "cdktf";
-import { checkDnsLabel, checkInteger, fail, parseIpv4Cidr } from "../core/validation";
+import {
+  checkDisjointCidrs,
+  checkDnsLabel,
+  checkInteger,
+  cidrsOverlap,
+  fail,
+  parseIpv4Cidr,
+  type Ipv4Cidr,
+} from "../core/validation";
 import { CloudSiteProps, SiteCloud } from "./kubernetes-site";
 
 export type CloudName = Exclude<SiteCloud, "existing">;
@@ -168,6 +176,136 @@ export function checkEksVpcCidr(field: string, cidr: string): string {
   return checkPrefixLength(field, cidr, 16, 20, "each zone gets 1/8 of it for nodes and pods");
 }
 
+/**
+ * The names a network check uses in its messages, by range: the site props' names unless
+ * given, so the topology file can report its own (e.g. "network.subnetCidr" for nodeCidr).
+ */
+export type NetworkFieldNames<N> = Partial<Record<keyof N, string>>;
+
+function namer<N>(fields: NetworkFieldNames<N>): (key: keyof N & string) => string {
+  return (key) => fields[key] ?? key;
+}
+
+export interface EksNetwork {
+  readonly vpcCidr: string;
+  readonly serviceCidr: string;
+}
+
+/** EksSite's address ranges; the topology file checks its `network` with this too. */
+export function checkEksNetwork(network: EksNetwork, fields: NetworkFieldNames<EksNetwork> = {}): EksNetwork {
+  const name = namer(fields);
+  const { vpcCidr, serviceCidr } = network;
+  checkEksVpcCidr(name("vpcCidr"), vpcCidr);
+  checkPrefixLength(name("serviceCidr"), serviceCidr, 12, 24, "EKS accepts only that range of sizes");
+  if (!RFC1918.some((range) => contains(range, parseIpv4Cidr(name("serviceCidr"), serviceCidr)))) {
+    fail(name("serviceCidr"), serviceCidr, "EKS needs a private range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.");
+  }
+  checkDisjointCidrs([
+    [name("vpcCidr"), vpcCidr],
+    [name("serviceCidr"), serviceCidr],
+  ]);
+  return { vpcCidr, serviceCidr };
+}
+
+export interface GkeNetwork {
+  /** The subnet's primary range: node addresses. */
+  readonly nodeCidr: string;
+  /** Secondary range for pods (VPC-native). */
+  readonly podCidr: string;
+  /** Secondary range for Services. */
+  readonly serviceCidr: string;
+}
+
+/** GkeSite's address ranges; the topology file checks its `network` with this too. */
+export function checkGkeNetwork(network: GkeNetwork, fields: NetworkFieldNames<GkeNetwork> = {}): GkeNetwork {
+  const name = namer(fields);
+  const { nodeCidr, podCidr, serviceCidr } = network;
+  checkMinimumSize(name("nodeCidr"), nodeCidr, 29, "Google Cloud's smallest subnet range; it reserves 4 of its addresses");
+  // The node pool leaves max_pods_per_node at 110, for which GKE gives each node a /24.
+  checkMinimumSize(name("podCidr"), podCidr, 24, "GKE takes a /24 of it for each node (110 pods per node)");
+  checkDisjointCidrs([
+    [name("nodeCidr"), nodeCidr],
+    [name("podCidr"), podCidr],
+    [name("serviceCidr"), serviceCidr],
+  ]);
+  return { nodeCidr, podCidr, serviceCidr };
+}
+
+export interface AksNetwork {
+  /** The VNet's address space; contains `nodeCidr`. */
+  readonly vnetCidr: string;
+  /** The node subnet. */
+  readonly nodeCidr: string;
+  /** Azure CNI overlay pod range. */
+  readonly podCidr: string;
+  /** Service range; the cluster DNS Service takes its 10th address. */
+  readonly serviceCidr: string;
+}
+
+/** Ranges AKS refuses for the VNet, pods and Services (Azure's AKS networking docs). */
+const AKS_RESERVED = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"];
+
+/**
+ * AksSite's address ranges; the topology file checks its `network` with this too.
+ * @returns the ranges and the cluster DNS Service's address (the 10th of `serviceCidr`)
+ */
+export function checkAksNetwork(
+  network: AksNetwork,
+  fields: NetworkFieldNames<AksNetwork> = {},
+): AksNetwork & { readonly dnsServiceIp: string } {
+  const name = namer(fields);
+  const { vnetCidr, nodeCidr, podCidr, serviceCidr } = network;
+  const vnet = parseIpv4Cidr(name("vnetCidr"), vnetCidr);
+  if (!contains(vnet, parseIpv4Cidr(name("nodeCidr"), nodeCidr))) {
+    fail(name("nodeCidr"), nodeCidr, `The node subnet must lie inside ${name("vnetCidr")} (${vnetCidr}).`);
+  }
+  for (const key of ["vnetCidr", "podCidr", "serviceCidr"] as const) {
+    const block = parseIpv4Cidr(name(key), network[key]);
+    const reserved = AKS_RESERVED.find((range) => cidrsOverlap(block, parseIpv4Cidr("AKS reserved range", range)));
+    if (reserved) fail(name(key), network[key], `AKS reserves ${reserved}; choose a range outside ${AKS_RESERVED.join(", ")}.`);
+  }
+  // Pods (overlay) and Services must stay outside the whole VNet, not just the subnet.
+  checkDisjointCidrs([
+    [name("vnetCidr"), vnetCidr],
+    [name("podCidr"), podCidr],
+    [name("serviceCidr"), serviceCidr],
+  ]);
+  return { vnetCidr, nodeCidr, podCidr, serviceCidr, dnsServiceIp: cidrHost(name("serviceCidr"), serviceCidr, 10) };
+}
+
+const GCP_PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+
+/** A Google Cloud project ID, the form GKE and the google provider take (not the name or number). */
+export function checkGcpProjectId(field: string, project: string): string {
+  if (typeof project !== "string" || !GCP_PROJECT_ID.test(project)) {
+    fail(field, project, "Use a project ID (not the name or number) such as \"my-project-123\": 6-30 lower-case letters, digits and '-', starting with a letter and not ending with '-'.");
+  }
+  return project;
+}
+
+const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+
+/** An IAM role or user ARN for an EKS access entry; a token (e.g. a variable) passes as is. */
+export function checkIamPrincipalArn(field: string, arn: string): string {
+  if (!Token.isUnresolved(arn) && (typeof arn !== "string" || !IAM_PRINCIPAL_ARN.test(arn))) {
+    fail(field, arn, "Use an IAM role or user ARN such as \"arn:aws:iam::123456789012:role/admin\" (not an assumed-role session ARN).");
+  }
+  return arn;
+}
+
+/** How consuming stacks authenticate to EKS: "token" (aws_eks_cluster_auth) or "exec" (`aws eks get-token`). */
+export const EKS_AUTHENTICATIONS = ["token", "exec"] as const;
+export type EksAuthentication = (typeof EKS_AUTHENTICATIONS)[number];
+
+/** EKS admin principals: each an IAM role or user ARN, each once (EKS takes one access entry per principal). */
+export function checkAdminPrincipalArns(field: string, arns: readonly string[]): string[] {
+  arns.forEach((arn, i) => checkIamPrincipalArn(`${field}[${i}]`, arn));
+  if (new Set(arns).size !== arns.length) {
+    fail(field, arns, "List each ARN once: EKS allows one access entry per principal.");
+  }
+  return [...arns];
+}
+
 const CLUSTER_NAME_PREFIX = "crdb-";
 const MAX_CLUSTER_NAME_LENGTH = 40;
 
@@ -218,6 +356,19 @@ export function checkPrefixLength(field: string, cidr: string, min: number, max:
   const prefix = Number(cidr.split("/")[1]);
   if (prefix < min || prefix > max) fail(field, cidr, `Use a /${min} to /${max} block: ${why}.`);
   return cidr;
+}
+
+/** At least a /`maxPrefix` block, i.e. a prefix no longer than `maxPrefix`. */
+function checkMinimumSize(field: string, cidr: string, maxPrefix: number, why: string): string {
+  parseIpv4Cidr(field, cidr);
+  if (Number(cidr.split("/")[1]) > maxPrefix) fail(field, cidr, `Use a /${maxPrefix} or larger block: ${why}.`);
+  return cidr;
+}
+
+const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((range) => parseIpv4Cidr("RFC 1918", range));
+
+function contains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
 }
 
 /** The site's inputs after defaults and checks; every cloud site starts from these. */

@@ -9,16 +9,50 @@ import { KubernetesProvider, KubernetesProviderExec } from "@cdktf/provider-kube
 import { fail } from "../core/validation";
 import { SiteProviders } from "./kubernetes-site";
 
-/** How to reach and authenticate to a cluster; PEM values, not base64. */
+/**
+ * How to reach and authenticate to a cluster; PEM values, not base64. Give either `host`
+ * with credentials, or `configPath` and `configContext` of a kubeconfig.
+ */
 export interface ClusterCredentials {
+  /**
+   * The API server's URL, e.g. "https://1.2.3.4".
+   * @default none: the kubeconfig's server (`configPath`)
+   */
   readonly host?: string;
+  /**
+   * The CA certificate (PEM) the API server's certificate must chain to.
+   * @default none: the kubeconfig's, else the system's trusted CAs
+   */
   readonly clusterCaCertificate?: string;
+  /**
+   * A bearer token (EKS: aws_eks_cluster_auth; GKE: google_client_config).
+   * @default none
+   */
   readonly token?: string;
+  /**
+   * A client certificate (PEM) for TLS client authentication (AKS local accounts).
+   * @default none
+   */
   readonly clientCertificate?: string;
+  /**
+   * The private key (PEM) of `clientCertificate`.
+   * @default none
+   */
   readonly clientKey?: string;
+  /**
+   * Path of a kubeconfig file; `~` is expanded by the providers.
+   * @default none: the providers read a kubeconfig only if KUBE_CONFIG_PATH is set
+   */
   readonly configPath?: string;
+  /**
+   * The context to use in `configPath`.
+   * @default the kubeconfig's current-context
+   */
   readonly configContext?: string;
-  /** A credential plugin run by the provider for every connection (e.g. `aws eks get-token`). */
+  /**
+   * A credential plugin run by the provider for every connection (e.g. `aws eks get-token`).
+   * @default none
+   */
   readonly exec?: KubernetesProviderExec;
 }
 

@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { checkDnsLabel, checkInteger, checkPinnedImage } from "../core/validation";
-import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION, checkNamespace } from "./mesh";
+import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
+import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION } from "./mesh";
 
 export const SKUPPER_CHART_REPOSITORY = "oci://quay.io/skupper/helm";
 export const SKUPPER_CHART = "skupper";

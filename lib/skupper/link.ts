@@ -4,8 +4,8 @@ import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { checkInteger, fail } from "../core/validation";
-import { SKUPPER_API_VERSION, checkDuration, checkNamespace, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
+import { checkDuration, checkInteger, checkNamespace, fail } from "../core/validation";
+import { SKUPPER_API_VERSION, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
 
 export interface SkupperLinkProps {
   readonly provider: KubernetesProvider;

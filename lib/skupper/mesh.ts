@@ -3,8 +3,7 @@
  * input rules every Skupper construct relies on. Facts are from Skupper 2.2.1's controller
  * (internal/kube/site/site.go, internal/kube/certificates/mgr.go).
  */
-import { Token } from "cdktf";
-import { checkDnsLabel, fail } from "../core/validation";
+import { checkDnsLabel, checkUniqueNames, fail } from "../core/validation";
 
 /** The Skupper release these constructs are written and tested against. */
 export const SKUPPER_VERSION = "2.2.1";
@@ -62,22 +61,6 @@ export function skupperRouterGroups(ha: boolean): string[] {
   return ha ? ["skupper-router", "skupper-router-2"] : ["skupper-router"];
 }
 
-/**
- * A namespace name, checked unless it is a token: passing a NamespaceV1's `metadata.name`
- * is how a consumer orders our objects after the namespace they live in.
- */
-export function checkNamespace(field: string, value: string): string {
-  return Token.isUnresolved(value) ? value : checkDnsLabel(field, value);
-}
-
-/** A Terraform timeout (Go duration) such as "20m" or "1h30m". */
-export function checkDuration(field: string, value: string): string {
-  if (typeof value !== "string" || !/^(?=.)(\d+h)?(\d+m)?(\d+s)?$/.test(value)) {
-    fail(field, value, 'Use a Go duration such as "20m" or "1h30m".');
-  }
-  return value;
-}
-
 /** One link of the mesh: a Link in `from`'s cluster dialling `to`'s router. */
 export interface SkupperLinkPlan {
   readonly from: string;
@@ -85,15 +68,8 @@ export interface SkupperLinkPlan {
 }
 
 function checkUniqueSiteNames(field: (i: number) => string, names: readonly string[]): void {
-  const firstIndex = new Map<string, number>();
-  names.forEach((name, i) => {
-    checkSkupperSiteName(field(i), name);
-    const earlier = firstIndex.get(name);
-    if (earlier !== undefined) {
-      fail(field(i), name, `Site names must be unique; ${field(earlier)} already uses it.`);
-    }
-    firstIndex.set(name, i);
-  });
+  names.forEach((name, i) => checkSkupperSiteName(field(i), name));
+  checkUniqueNames(field, names, "Site names must be unique");
 }
 
 /**

@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDnsLabel, checkInteger, fail } from "../core/validation";
-import { SKUPPER_API_VERSION, checkNamespace } from "./mesh";
+import { checkDnsLabel, checkInteger, checkNamespace, checkUniqueNames, fail } from "../core/validation";
+import { SKUPPER_API_VERSION } from "./mesh";
 
 export interface SkupperPodExposureProps {
   readonly provider: KubernetesProvider;
@@ -80,9 +80,7 @@ export class SkupperPodExposure extends Construct {
 }
 
 function checkNames(field: string, names: readonly string[]): readonly string[] {
-  names.forEach((name, i) => {
-    checkDnsLabel(`${field}[${i}]`, name);
-    if (names.indexOf(name) !== i) fail(`${field}[${i}]`, name, "It is listed twice.");
-  });
+  names.forEach((name, i) => checkDnsLabel(`${field}[${i}]`, name));
+  checkUniqueNames((i) => `${field}[${i}]`, names, "List each pod once");
   return names;
 }

@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { fail, parseIpv4Cidr } from "../core/validation";
-import { checkNamespace, skupperRouterGroups } from "./mesh";
+import { checkNamespace, fail, parseIpv4Cidr } from "../core/validation";
+import { skupperRouterGroups } from "./mesh";
 
 /**
  * The annotation Kubernetes defines as the alternative to `spec.loadBalancerSourceRanges`
@@ -38,13 +38,15 @@ export interface SkupperRouterServiceTemplateProps {
  * Annotations for the LoadBalancer Service(s) the Skupper controller creates for the Site's
  * link access, through Skupper's label-and-annotation templates: a ConfigMap labelled
  * `skupper.io/label-template` whose own annotations the controller copies onto every object
- * matching its `kind` and `name` data keys (internal/kube/site/labels/registry.go), applied
- * when the Service is CREATED.
+ * matching its `kind` and `name` data keys (internal/kube/site/labels/registry.go). The
+ * controller applies them when it creates the Service and again when it updates it
+ * (internal/kube/securedaccess/access.go), so a template added later still lands.
  *
- * That timing is why this belongs in the platform stack, a stage before the Site: an AWS load
- * balancer's type cannot change after creation, and the controller's informer must have seen
- * the template before it creates the Service. One template per router group (an HA Site has a
- * second Service, `skupper-router-2`); a template for a Service that never exists is inert.
+ * It belongs in the platform stack, a stage before the Site, because some annotations only
+ * act when the load balancer is created: the cloud reads an AWS load balancer's type
+ * (NLB rather than Classic ELB) once, at creation, and never converts it afterwards. One
+ * template per router group (an HA Site has a second Service, `skupper-router-2`); a
+ * template for a Service that never exists is inert.
  */
 export class SkupperRouterServiceTemplate extends Construct {
   /** The annotations the router Service(s) will carry. */

@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { checkDnsLabel, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
-import { checkNamespace } from "./mesh";
+import { checkDnsLabel, checkNamespace, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
 
 /** Sizing name SkupperSite selects unless told otherwise. */
 export const DEFAULT_SKUPPER_ROUTER_SIZING = "cockroachdb";

@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { SKUPPER_SITE_CA_SECRET, checkNamespace } from "./mesh";
+import { checkNamespace } from "../core/validation";
+import { SKUPPER_SITE_CA_SECRET } from "./mesh";
 
 export interface SkupperSiteCaSecretProps {
   readonly provider: KubernetesProvider;

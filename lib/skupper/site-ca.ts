@@ -23,7 +23,7 @@ export interface SkupperSiteCaProps {
    */
   readonly caValidityPeriodHours?: number;
   /**
-   * Lifetime of each link client certificate.
+   * Lifetime of each link client certificate; at most caValidityPeriodHours.
    * @default 43800 (5 years, what the controller gives the certificates it issues)
    */
   readonly linkCertificateValidityPeriodHours?: number;
@@ -84,6 +84,13 @@ export class SkupperSiteCa extends Construct {
     }
     const caHours = checkInteger("caValidityPeriodHours", props.caValidityPeriodHours ?? 87600, 24);
     this.linkValidityHours = checkInteger("linkCertificateValidityPeriodHours", props.linkCertificateValidityPeriodHours ?? 43800, 24);
+    if (this.linkValidityHours > caHours) {
+      fail(
+        "linkCertificateValidityPeriodHours",
+        this.linkValidityHours,
+        `A link certificate must not outlast its site CA (caValidityPeriodHours ${caHours}); lower it or raise caValidityPeriodHours.`,
+      );
+    }
     this.linkEarlyRenewalHours = checkInteger("linkCertificateEarlyRenewalHours", props.linkCertificateEarlyRenewalHours ?? 720, 0);
     if (this.linkEarlyRenewalHours >= this.linkValidityHours) {
       fail(

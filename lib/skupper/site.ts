@@ -4,8 +4,8 @@ import { DataKubernetesResource } from "@cdktf/provider-kubernetes/lib/data-kube
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDnsLabel } from "../core/validation";
-import { SKUPPER_API_VERSION, checkDuration, checkNamespace, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
+import { checkDnsLabel, checkDuration, checkNamespace } from "../core/validation";
+import { SKUPPER_API_VERSION, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
 import { DEFAULT_SKUPPER_ROUTER_SIZING } from "./router-sizing";
 
 export interface SkupperSiteProps {

@@ -21,7 +21,10 @@ import {
   DEFAULT_DISK_SIZE_GB,
   DEFAULT_MACHINE_TYPES,
   DEFAULT_NODE_COUNT,
+  EKS_AUTHENTICATIONS,
   checkDiskSizeGb,
+  checkGcpProjectId,
+  checkIamPrincipalArn,
   checkKubernetesVersion,
   checkMachineType,
   checkRegion,
@@ -107,7 +110,16 @@ function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape, E ext
 const CONTEXT_FIX = "Name the kubeconfig context of this cluster (current-context is never assumed).";
 
 export const siteSchema = z.discriminatedUnion("cloud", [
-  managedSite("aws", { vpcCidr: cidr.optional(), serviceCidr: cidr.optional() }, {}),
+  managedSite(
+    "aws",
+    { vpcCidr: cidr.optional(), serviceCidr: cidr.optional() },
+    {
+      // Empty: only the identity that creates the cluster can use it.
+      adminPrincipalArns: z.array(checkedString(checkIamPrincipalArn)).default([]),
+      // The token lives 15 minutes: a longer wait in a later stack fails with it; exec does not.
+      kubernetesAuth: z.enum(EKS_AUTHENTICATIONS).default("token"),
+    },
+  ),
   managedSite(
     "gcp",
     {
@@ -197,7 +209,7 @@ const backendSchema = z.discriminatedUnion("type", [
 
 const accountsSchema = strict({
   awsProfile: nonEmpty.optional(),
-  gcpProject: pattern(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "Use a GCP project ID (not its name or number), such as \"my-project-123\".").optional(),
+  gcpProject: checkedString(checkGcpProjectId).optional(),
   azureSubscriptionId: pattern(
     /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
     "Use the subscription ID, a GUID such as \"00000000-0000-0000-0000-000000000000\".",

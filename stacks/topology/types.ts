@@ -2,8 +2,8 @@
  * The resolved topology: what `loadTopology` returns after validation, with every default the
  * topology owns filled in. The app builds its stacks from this and nothing else.
  */
-
-export type Cloud = "aws" | "gcp" | "azure" | "existing";
+import type { SiteCloud } from "../../lib/sites/kubernetes-site";
+import type { EksAuthentication } from "../../lib/sites/site-inputs";
 
 /** "region": the database survives losing a whole site (cloud); "zone": one zone per site. */
 export type SurvivalGoal = "zone" | "region";
@@ -21,6 +21,7 @@ export interface NodePool {
 interface SiteBase {
   /** RFC 1123 label; names the stacks (`<name>-cluster`, ...), the StatefulSet and the Skupper Site. */
   readonly name: string;
+  readonly cloud: SiteCloud;
   readonly region: string;
   /** Zones the nodes spread over; empty for existing clusters (zones come from node labels there). */
   readonly zones: readonly string[];
@@ -30,7 +31,11 @@ interface SiteBase {
 
 interface ManagedSiteBase extends SiteBase {
   readonly nodes: NodePool;
-  /** "1.34" (GKE also "1.34.1-gke.1000", AKS "1.34.1"); undefined lets the cloud pick its current default. */
+  /**
+   * "1.34" (GKE also "1.34.1-gke.1000", AKS "1.34.1"). Undefined: EKS "1.34" (pinned); GKE the
+   * release channel's default, upgraded along the channel; AKS the version AKS recommends at
+   * creation, never upgraded automatically.
+   */
   readonly kubernetesVersion?: string;
   /** CIDRs allowed to reach the public Kubernetes API endpoint; undefined: reachable from anywhere. */
   readonly apiAccessCidrs?: readonly string[];
@@ -65,6 +70,17 @@ export interface AzureNetwork {
 export interface AwsSite extends ManagedSiteBase {
   readonly cloud: "aws";
   readonly network: AwsNetwork;
+  /**
+   * IAM role or user ARNs made cluster-admin through EKS access entries; empty: only the
+   * identity that creates the cluster. Do not list that identity: EKS already gave it an entry.
+   */
+  readonly adminPrincipalArns: readonly string[];
+  /**
+   * How the later stacks authenticate to the cluster: "token" (aws_eks_cluster_auth; lives 15
+   * minutes, so longer waits fail) or "exec" (`aws eks get-token` with accounts.awsProfile;
+   * needs the AWS CLI where Terraform runs).
+   */
+  readonly kubernetesAuth: EksAuthentication;
 }
 
 export interface GcpSite extends ManagedSiteBase {

@@ -4,12 +4,15 @@
  */
 import * as path from "path";
 import type { z } from "zod";
-import { ConfigError, cidrsOverlap, describe, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
+import { ConfigError, cidrsOverlap, describeValue as describe, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
 import { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, regionFailureCapacity } from "../../lib/database/sites";
 import {
   MAX_ZONES,
-  checkEksVpcCidr,
+  checkAdminPrincipalArns,
+  checkAksNetwork,
+  checkEksNetwork,
+  checkGkeNetwork,
   checkGkeNodeCount,
   checkZone,
   checkZoneList,
@@ -18,7 +21,7 @@ import {
 } from "../../lib/sites/site-inputs";
 import { DEFAULT_REPLICAS, MAX_DEFAULT_NETWORK_SITES, defaultAwsNetwork, defaultAzureNetwork, defaultGcpNetwork } from "./defaults";
 import { siteSchema, topologySchema, type ParsedSite, type ParsedTopology } from "./schema";
-import type { BackendSettings, Site, SurvivalGoal, Topology } from "./types";
+import type { BackendSettings, ManagedSite, Site, SurvivalGoal, Topology } from "./types";
 
 /** Every problem of one topology, one per line; `problems` keeps them structured for tools and tests. */
 export class TopologyError extends Error {
@@ -285,8 +288,9 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
         );
       }
       if (site.cloud === "gcp") siteCheck(at, problems, () => checkGkeNodeCount("nodes.count", site.nodes.count, site.zones.length));
-      if (site.cloud === "aws") siteCheck(at, problems, () => checkEksVpcCidr("network.vpcCidr", site.network.vpcCidr));
-      cidrs.push(...siteCidrs(site, at, add));
+      if (site.cloud === "aws") siteCheck(at, problems, () => checkAdminPrincipalArns("adminPrincipalArns", site.adminPrincipalArns));
+      siteCheck(at, problems, () => checkSiteNetwork(site));
+      cidrs.push(...siteCidrs(site, at));
     }
   }
 
@@ -334,50 +338,49 @@ function siteOf(field: string): string {
   return field.slice(0, field.indexOf("]") + 1);
 }
 
-function siteCidrs(
-  site: Exclude<Site, { cloud: "existing" }>,
-  at: string,
-  add: (field: string, value: unknown, fix: string) => void,
-): CidrEntry[] {
+/** The site construct's own network check, naming the file's fields (`network.subnetCidr`, ...). */
+function checkSiteNetwork(site: ManagedSite): void {
+  switch (site.cloud) {
+    case "aws":
+      checkEksNetwork(site.network, { vpcCidr: "network.vpcCidr", serviceCidr: "network.serviceCidr" });
+      return;
+    case "gcp":
+      checkGkeNetwork(
+        { nodeCidr: site.network.subnetCidr, podCidr: site.network.podsCidr, serviceCidr: site.network.servicesCidr },
+        { nodeCidr: "network.subnetCidr", podCidr: "network.podsCidr", serviceCidr: "network.servicesCidr" },
+      );
+      return;
+    case "azure":
+      checkAksNetwork(
+        { vnetCidr: site.network.vnetCidr, nodeCidr: site.network.subnetCidr, podCidr: site.network.podCidr, serviceCidr: site.network.serviceCidr },
+        { vnetCidr: "network.vnetCidr", nodeCidr: "network.subnetCidr", podCidr: "network.podCidr", serviceCidr: "network.serviceCidr" },
+      );
+      return;
+  }
+}
+
+/** The site's ranges for the checks across sites; those within the site are checkSiteNetwork's. */
+function siteCidrs(site: ManagedSite, at: string): CidrEntry[] {
   const entry = (key: string, text: string, routable: boolean): CidrEntry => ({
     field: `${at}.network.${key}`,
     cidr: parseIpv4Cidr(`${at}.network.${key}`, text),
     routable,
   });
-  const disjoint = (entries: readonly CidrEntry[]) => {
-    for (let i = 0; i < entries.length; i++) {
-      for (let j = i + 1; j < entries.length; j++) {
-        if (cidrsOverlap(entries[i].cidr, entries[j].cidr)) {
-          add(entries[j].field, entries[j].cidr.text, `It overlaps ${entries[i].field} (${entries[i].cidr.text}); choose disjoint ranges.`);
-        }
-      }
-    }
-  };
   switch (site.cloud) {
-    case "aws": {
-      const entries = [entry("vpcCidr", site.network.vpcCidr, true), entry("serviceCidr", site.network.serviceCidr, false)];
-      disjoint(entries);
-      return entries;
-    }
-    case "gcp": {
-      const entries = [
+    case "aws":
+      return [entry("vpcCidr", site.network.vpcCidr, true), entry("serviceCidr", site.network.serviceCidr, false)];
+    case "gcp":
+      return [
         entry("subnetCidr", site.network.subnetCidr, true),
         entry("podsCidr", site.network.podsCidr, true),
         entry("servicesCidr", site.network.servicesCidr, false),
       ];
-      disjoint(entries);
-      return entries;
-    }
-    case "azure": {
-      const vnet = entry("vnetCidr", site.network.vnetCidr, true);
-      const subnet = entry("subnetCidr", site.network.subnetCidr, true);
-      if (subnet.cidr.start < vnet.cidr.start || subnet.cidr.end > vnet.cidr.end) {
-        add(subnet.field, subnet.cidr.text, `The node subnet must lie inside ${vnet.field} (${vnet.cidr.text}).`);
-      }
+    case "azure":
       // The subnet lies in the VNet, so the VNet alone stands for both in the checks across sites.
-      const entries = [vnet, entry("podCidr", site.network.podCidr, false), entry("serviceCidr", site.network.serviceCidr, false)];
-      disjoint(entries);
-      return entries;
-    }
+      return [
+        entry("vnetCidr", site.network.vnetCidr, true),
+        entry("podCidr", site.network.podCidr, false),
+        entry("serviceCidr", site.network.serviceCidr, false),
+      ];
   }
 }

@@ -1,15 +1,20 @@
+import { Token } from "cdktf";
 import {
   ConfigError,
   checkDisjointCidrs,
   checkDnsLabel,
   checkDnsSubdomain,
+  checkDuration,
   checkInteger,
+  checkNamespace,
   checkPinnedImage,
+  checkUniqueNames,
+  describeValue,
   parseCpuMillis,
   parseIpv4Cidr,
   parseMemoryBytes,
 } from "../../lib/core/validation";
-import { joinAddresses, nodeCertificateDnsNames, podFqdn, statefulSetName } from "../../lib/core/naming";
+import { joinAddresses, nodeCertificateDnsNames, podFqdn, remotePodNames, statefulSetName } from "../../lib/core/naming";
 
 describe("validation helpers", () => {
   test("DNS labels", () => {
@@ -19,6 +24,34 @@ describe("validation helpers", () => {
     );
     expect(() => checkDnsLabel("namespace", "-a")).toThrow(ConfigError);
     expect(() => checkDnsLabel("namespace", "a".repeat(64))).toThrow("1-63 characters");
+  });
+
+  test("namespaces: a literal must be a DNS label, a token (e.g. a NamespaceV1's name) passes through", () => {
+    expect(checkNamespace("namespace", "cockroachdb")).toBe("cockroachdb");
+    expect(() => checkNamespace("namespace", "Cockroach_DB")).toThrow('namespace: invalid value "Cockroach_DB". Use an RFC 1123 label');
+    const token = Token.asString({ Ref: "namespace" });
+    expect(checkNamespace("namespace", token)).toBe(token);
+  });
+
+  test("unique names: the message names the repeat and the entry it repeats", () => {
+    const field = (i: number) => `sites[${i}].siteName`;
+    expect(() => checkUniqueNames(field, ["aws", "gcp", "azure"], "Site names must be unique")).not.toThrow();
+    expect(() => checkUniqueNames(field, ["aws", "gcp", "gcp", "aws"], "Site names must be unique")).toThrow(
+      'sites[2].siteName: invalid value "gcp". Site names must be unique; sites[1].siteName already uses it.',
+    );
+  });
+
+  test("durations", () => {
+    expect(checkDuration("readyTimeout", "1h30m")).toBe("1h30m");
+    for (const bad of ["", "20", "5 m", "1d"]) {
+      expect(() => checkDuration("readyTimeout", bad)).toThrow(`readyTimeout: invalid value ${JSON.stringify(bad)}. Use a Go duration`);
+    }
+  });
+
+  test("values in messages are JSON, so strings show their quotes", () => {
+    expect(describeValue("a b")).toBe('"a b"');
+    expect(describeValue(undefined)).toBe("undefined");
+    expect(describeValue([1, "x"])).toBe('[1,"x"]');
   });
 
   test("DNS subdomains", () => {
@@ -107,5 +140,16 @@ describe("naming contract", () => {
       "*.db.svc.cluster.local",
       "crdb-public",
     ]);
+  });
+
+  test("remote pods are every other site's pods, in site order", () => {
+    const sites = [
+      { siteName: "aws", statefulSetName: "crdb-aws", replicas: 2 },
+      { siteName: "gcp", statefulSetName: "crdb-gcp", replicas: 1 },
+      { siteName: "azure", statefulSetName: "crdb-azure", replicas: 3 },
+    ];
+    expect(remotePodNames(sites, "gcp")).toEqual(["crdb-aws-0", "crdb-aws-1", "crdb-azure-0", "crdb-azure-1", "crdb-azure-2"]);
+    expect(remotePodNames(sites.slice(0, 1), "aws")).toEqual([]);
+    expect(() => remotePodNames(sites, "oci")).toThrow('siteName: invalid value "oci". Use one of the sites listed in sites: aws, gcp, azure.');
   });
 });

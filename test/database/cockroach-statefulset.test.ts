@@ -7,15 +7,16 @@ const sites = [
   { siteName: "gcp", statefulSetName: "crdb-gcp", replicas: 2 },
 ];
 
-function build(overrides: Partial<CockroachStatefulSetProps> = {}): Json {
+function build(overrides: Partial<CockroachStatefulSetProps> = {}, built?: (db: CockroachStatefulSet) => void): Json {
   return synth((stack, p) => {
-    new CockroachStatefulSet(stack, "db", {
+    const db = new CockroachStatefulSet(stack, "db", {
       provider: p.kubernetes,
       siteName: "aws",
       sites,
       locality: { cloud: "aws", region: "us-west-2" },
       ...overrides,
     });
+    built?.(db);
   });
 }
 
@@ -73,7 +74,15 @@ describe("CockroachStatefulSet", () => {
 
   test("runs as non-root with a key mode CockroachDB accepts", () => {
     expect(pod.security_context).toMatchObject({ run_as_non_root: true, run_as_user: "1000", run_as_group: "1000", fs_group: "1000" });
-    expect(db.security_context).toMatchObject({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ["ALL"] } });
+    // User and group are the pod's; the container adds only what a container alone can set.
+    for (const container of [db, pod.init_container[0]]) {
+      expect(container.security_context).toEqual({
+        allow_privilege_escalation: false,
+        privileged: false,
+        read_only_root_filesystem: true,
+        capabilities: { drop: ["ALL"] },
+      });
+    }
     expect(pod.volume).toContainEqual({ name: "certs", secret: { secret_name: "cockroachdb-node-certs", default_mode: "0440" } });
     expect(db.volume_mount).toContainEqual({ name: "certs", mount_path: "/cockroach/cockroach-certs", read_only: true });
     expect(pod.automount_service_account_token).toBe(false);
@@ -115,6 +124,13 @@ describe("CockroachStatefulSet", () => {
     expect(byName["cockroachdb-public"].type).toBe("ClusterIP");
   });
 
+  test("serviceNames lists exactly the Services it creates", () => {
+    let serviceNames: readonly string[] = [];
+    const out = build({ publicServiceName: "sql" }, (db) => (serviceNames = db.serviceNames));
+    expect([...serviceNames].sort()).toEqual(resources(out, "kubernetes_service_v1").map((s) => s.metadata.name).sort());
+    expect([...serviceNames].sort()).toEqual(["crdb-aws", "crdb-aws-0", "crdb-aws-1", "crdb-aws-2", "sql"]);
+  });
+
   test("the zone lookup alone gets API credentials and may only read nodes", () => {
     const init = pod.init_container[0];
     expect(init.name).toBe("zone-lookup");
@@ -129,12 +145,20 @@ describe("CockroachStatefulSet", () => {
     expect(onlyResource(json, "kubernetes_service_account_v1").automount_service_account_token).toBe(false);
   });
 
+  test("the StatefulSet waits for the role and its binding, so the zone lookup never meets a 403", () => {
+    const [roleId] = Object.keys(json.resource.kubernetes_cluster_role_v1);
+    const [bindingId] = Object.keys(json.resource.kubernetes_cluster_role_binding_v1);
+    expect(sts.depends_on).toEqual([`kubernetes_cluster_role_v1.${roleId}`, `kubernetes_cluster_role_binding_v1.${bindingId}`]);
+  });
+
   test("without the zone tier there is no init container and no RBAC", () => {
     const noZone = build({ locality: { cloud: "aws", region: "us-west-2", zoneFromNodeLabel: false } });
     const spec = onlyResource(noZone, "kubernetes_stateful_set_v1").spec.template.spec;
     expect(spec.init_container).toBeUndefined();
     expect(spec.container[0].command[2]).toContain('--locality="cloud=aws,region=us-west-2" \\');
     expect(resources(noZone, "kubernetes_cluster_role_v1")).toEqual([]);
+    expect(resources(noZone, "kubernetes_cluster_role_binding_v1")).toEqual([]);
+    expect(onlyResource(noZone, "kubernetes_stateful_set_v1").depends_on).toBeUndefined();
   });
 
   test.each([

@@ -29,7 +29,12 @@ describe("examples/existing-clusters", () => {
       expect(manifests.filter((m) => m.kind === "Listener").map((m) => m.spec.host)).not.toContain(`crdb-${name}-0`);
       expect(manifests.filter((m) => m.kind === "Listener")).toHaveLength(6);
       const statefulSet: Json = Object.values(json.resource.kubernetes_stateful_set_v1)[0];
-      expect(statefulSet.depends_on).toHaveLength(2);
+      expect(statefulSet.depends_on).toEqual([
+        expect.stringMatching(/^kubernetes_cluster_role_v1\./),
+        expect.stringMatching(/^kubernetes_cluster_role_binding_v1\./),
+        expect.stringMatching(/^kubernetes_secret_v1\./),
+        expect.stringMatching(/^kubernetes_secret_v1\./),
+      ]);
       expect(statefulSet.spec.volume_claim_template[0].spec.storage_class_name).toBe("fast-ssd");
     }
     const job: Json = Object.values(stacks["cluster-init"].resource.kubernetes_job_v1)[0];

@@ -20,7 +20,7 @@ describe("examples/single-cluster", () => {
 
   test("creates the namespace first, then the certificate Secrets, the database and the client", () => {
     const [namespace] = Object.keys(json.resource.kubernetes_namespace_v1);
-    const namespaceRef = `${"$"}{kubernetes_namespace_v1.${namespace}}`;
+    const namespaceRef = `kubernetes_namespace_v1.${namespace}`;
     for (const type of ["kubernetes_secret_v1", "kubernetes_stateful_set_v1", "kubernetes_service_v1", "kubernetes_deployment_v1"]) {
       for (const resource of resources(type)) expect(resource.depends_on).toContain(namespaceRef);
     }
@@ -36,7 +36,7 @@ describe("examples/single-cluster", () => {
     expect(statefulSet.spec.replicas).toBe("3");
     const [job] = resources("kubernetes_job_v1");
     expect(job.depends_on).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^\$\{kubernetes_stateful_set_v1\./), expect.stringMatching(/^\$\{kubernetes_secret_v1\./)]),
+      expect.arrayContaining([expect.stringMatching(/^kubernetes_stateful_set_v1\./), expect.stringMatching(/^kubernetes_secret_v1\./)]),
     );
     const script: string = job.spec.template.spec.container[0].command[2];
     expect(script).toContain("cockroach init");

@@ -133,7 +133,8 @@ describe("AksSite", () => {
       sku_tier: "Free",
       api_server_access_profile: { authorized_ip_ranges: ["203.0.113.0/24"] },
       network_profile: { pod_cidr: "100.64.0.0/16", service_cidr: "172.16.0.0/20", dns_service_ip: "172.16.0.10" },
-      default_node_pool: { vm_size: "Standard_D2s_v5", node_count: 2 },
+      // Both pools follow kubernetesVersion, the system pool too.
+      default_node_pool: { vm_size: "Standard_D2s_v5", node_count: 2, orchestrator_version: "1.33.3" },
     });
     expect(single(customJson, "azurerm_kubernetes_cluster_node_pool")).toMatchObject({
       orchestrator_version: "1.33.3",
@@ -162,6 +163,15 @@ describe("AksSite bad input", () => {
     ["pods overlap the VNet", { podCidr: "10.30.128.0/17" }, 'podCidr: invalid value "10.30.128.0/17". It overlaps nodeCidr (10.30.0.0/16)'],
     ["subnet outside the VNet", { vnetCidr: "10.40.0.0/16", nodeCidr: "10.30.0.0/20" }, 'nodeCidr: invalid value "10.30.0.0/20". The node subnet must lie inside vnetCidr (10.40.0.0/16).'],
     ["services overlap the VNet outside the subnet", { vnetCidr: "10.30.0.0/16", nodeCidr: "10.30.0.0/20", serviceCidr: "10.30.128.0/20" }, 'serviceCidr: invalid value "10.30.128.0/20". It overlaps vnetCidr (10.30.0.0/16)'],
+    ["service CIDR too small for the DNS address", { serviceCidr: "10.31.0.0/29" }, 'serviceCidr: invalid value "10.31.0.0/29". It is too small to hold address number 10.'],
+    [
+      "reserved service range",
+      { serviceCidr: "172.31.0.0/16" },
+      'serviceCidr: invalid value "172.31.0.0/16". AKS reserves 172.31.0.0/16; choose a range outside 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24.',
+    ],
+    ["reserved pod range", { podCidr: "169.254.0.0/16" }, 'podCidr: invalid value "169.254.0.0/16". AKS reserves 169.254.0.0/16'],
+    ["reserved VNet range", { vnetCidr: "172.30.0.0/16", nodeCidr: "172.30.0.0/20" }, 'vnetCidr: invalid value "172.30.0.0/16". AKS reserves 172.30.0.0/16'],
+    ["reserved node range without a VNet of its own", { nodeCidr: "172.30.0.0/20" }, 'nodeCidr: invalid value "172.30.0.0/20". AKS reserves 172.30.0.0/16'],
     ["bad resource group", { resourceGroupName: "rg." }, 'resourceGroupName: invalid value "rg.". Use 1-90 letters'],
   ];
   test.each(cases)("%s", (...[, props, message]: Case) => {

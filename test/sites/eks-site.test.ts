@@ -129,13 +129,20 @@ describe("EksSite", () => {
 
   test("managed node group over the private subnets of all zones, after NAT routes", () => {
     const group = single(json, "aws_eks_node_group");
+    const [clusterKey] = Object.keys(blocksOf(json, "aws_eks_cluster"));
     expect(group).toMatchObject({
+      // Upgrades follow the control plane's version.
+      version: `\${aws_eks_cluster.${clusterKey}.version}`,
+      // Replacing the group (new machine type or disk size) creates the new one first.
+      node_group_name_prefix: "crdb-",
+      lifecycle: { create_before_destroy: true },
       instance_types: ["m6i.2xlarge"],
       ami_type: "AL2023_x86_64_STANDARD",
       disk_size: 100,
       scaling_config: { desired_size: 3, min_size: 3, max_size: 3 },
       update_config: { max_unavailable: 1 },
     });
+    expect(group.node_group_name).toBeUndefined();
     expect(group.subnet_ids).toEqual(single(json, "aws_eks_cluster").vpc_config.subnet_ids);
     expect(group.depends_on).toEqual(expect.arrayContaining([...addresses(json, "aws_route").filter((a) => a.includes("private")), ...addresses(json, "aws_route_table_association").filter((a) => a.includes("private"))]));
   });
@@ -257,6 +264,12 @@ describe("EksSite bad input", () => {
     ["service CIDR overlaps VPC", { serviceCidr: "10.10.128.0/20" }, 'serviceCidr: invalid value "10.10.128.0/20". It overlaps vpcCidr (10.10.0.0/16)'],
     ["malformed CIDR", { vpcCidr: "10.10.0.0" }, 'vpcCidr: invalid value "10.10.0.0". Use an IPv4 CIDR block'],
     ["session ARN", { adminPrincipalArns: ["arn:aws:sts::123456789012:assumed-role/admin/me"] }, 'adminPrincipalArns[0]: invalid value "arn:aws:sts::123456789012:assumed-role/admin/me". Use an IAM role or user ARN'],
+    [
+      "admin principal twice",
+      { adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin", "arn:aws:iam::123456789012:role/admin"] },
+      'adminPrincipalArns: invalid value ["arn:aws:iam::123456789012:role/admin","arn:aws:iam::123456789012:role/admin"]. List each ARN once: EKS allows one access entry per principal.',
+    ],
+    ["service CIDR too small", { serviceCidr: "172.20.0.0/25" }, 'serviceCidr: invalid value "172.20.0.0/25". Use a /12 to /24 block: EKS accepts only that range of sizes.'],
     ["profile without exec", { awsCliProfile: "prod" }, 'awsCliProfile: invalid value "prod". It is used only with authentication "exec"'],
     ["bad cluster name", { clusterName: "1st" }, 'clusterName: invalid value "1st". Use 1-40 lower-case letters'],
     ["bad site name", { siteName: "AWS" }, 'siteName: invalid value "AWS". Use an RFC 1123 label'],

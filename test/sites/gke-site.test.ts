@@ -79,6 +79,17 @@ describe("GkeSite", () => {
     expect(cluster.node_pool).toBeUndefined();
   });
 
+  test("the temporary default pool runs as the node account, not the Compute Engine default one", () => {
+    const cluster = single(json, "google_container_cluster");
+    expect(cluster.node_config).toEqual({
+      service_account: ref(json, "google_service_account", "email"),
+      oauth_scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+    });
+    expect(cluster.depends_on).toEqual([`google_project_iam_member.${Object.keys(blocksOf(json, "google_project_iam_member"))[0]}`]);
+    // Read back after the pool is gone, node_config would otherwise replace the cluster.
+    expect(cluster.lifecycle).toEqual({ ignore_changes: ["node_config"] });
+  });
+
   test("separate node pool over the zones with a least-privilege service account", () => {
     const pool = single(json, "google_container_node_pool");
     expect(pool).toMatchObject({
@@ -172,6 +183,9 @@ describe("GkeSite bad input", () => {
     ["empty project", { project: "" }, 'project: invalid value "". Give the Google Cloud project ID'],
     ["pods overlap nodes", { podCidr: "10.20.0.0/14" }, 'podCidr: invalid value "10.20.0.0/14". It overlaps nodeCidr (10.20.0.0/20); choose disjoint ranges.'],
     ["services overlap pods", { serviceCidr: "10.25.0.0/20" }, 'serviceCidr: invalid value "10.25.0.0/20". It overlaps podCidr (10.24.0.0/14)'],
+    ["node range too small", { nodeCidr: "10.20.0.0/30" }, 'nodeCidr: invalid value "10.20.0.0/30". Use a /29 or larger block: Google Cloud\'s smallest subnet range; it reserves 4 of its addresses.'],
+    ["pod range too small", { podCidr: "10.24.0.0/25" }, 'podCidr: invalid value "10.24.0.0/25". Use a /24 or larger block: GKE takes a /24 of it for each node (110 pods per node).'],
+    ["project ending with a dash", { project: "crdb-prod-" }, 'project: invalid value "crdb-prod-". Use a project ID (not the name or number) such as "my-project-123"'],
     ["bad API CIDR", { apiAccessCidrs: ["203.0.113.0/33"] }, 'apiAccessCidrs[0]: invalid value "203.0.113.0/33". Use an IPv4 CIDR block'],
   ];
   test.each(cases)("%s", (...[, props, message]: Case) => {

@@ -1,8 +1,14 @@
 import {
   MAX_ZONES,
+  checkAdminPrincipalArns,
+  checkAksNetwork,
   checkClusterName,
+  checkEksNetwork,
   checkEksVpcCidr,
+  checkGcpProjectId,
+  checkGkeNetwork,
   checkGkeNodeCount,
+  checkIamPrincipalArn,
   checkKubernetesVersion,
   checkMachineType,
   checkPrefixLength,
@@ -189,5 +195,77 @@ describe("rules the topology file shares with the site constructs", () => {
     expect(() => checkGkeNodeCount("nodeCount", 3, 4)).toThrow("nodeCount: invalid value 3. GKE runs the same number of nodes in each zone; use a multiple of the 4 zones.");
     // No zones is the zone list's problem, not this one's.
     expect(checkGkeNodeCount("nodeCount", 4, 0)).toBe(4);
+  });
+
+  test("checkEksNetwork: VPC size, private service range of /12 to /24 outside the VPC", () => {
+    expect(checkEksNetwork({ vpcCidr: "10.0.0.0/16", serviceCidr: "172.20.0.0/16" })).toEqual({ vpcCidr: "10.0.0.0/16", serviceCidr: "172.20.0.0/16" });
+    const fields = { vpcCidr: "network.vpcCidr", serviceCidr: "network.serviceCidr" };
+    const bad: Array<[string, string, string]> = [
+      ["10.0.0.0/21", "172.20.0.0/16", 'network.vpcCidr: invalid value "10.0.0.0/21". Use a /16 to /20 block'],
+      ["10.0.0.0/16", "172.0.0.0/11", 'network.serviceCidr: invalid value "172.0.0.0/11". Use a /12 to /24 block: EKS accepts only that range of sizes.'],
+      ["10.0.0.0/16", "172.20.0.0/25", 'network.serviceCidr: invalid value "172.20.0.0/25". Use a /12 to /24 block'],
+      ["10.0.0.0/16", "100.64.0.0/16", 'network.serviceCidr: invalid value "100.64.0.0/16". EKS needs a private range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.'],
+      // Starts inside 192.168.0.0/16 and ends past it.
+      ["10.0.0.0/16", "192.168.0.0/15", 'network.serviceCidr: invalid value "192.168.0.0/15". EKS needs a private range'],
+      ["10.0.0.0/16", "10.0.0.0/20", 'network.serviceCidr: invalid value "10.0.0.0/20". It overlaps network.vpcCidr (10.0.0.0/16); choose disjoint ranges.'],
+    ];
+    for (const [vpcCidr, serviceCidr, message] of bad) expect(() => checkEksNetwork({ vpcCidr, serviceCidr }, fields)).toThrow(message);
+  });
+
+  test("checkGkeNetwork: a subnet of at least /29, pods of at least /24, all disjoint", () => {
+    const network = { nodeCidr: "10.20.0.0/29", podCidr: "10.24.0.0/24", serviceCidr: "10.21.0.0/28" };
+    expect(checkGkeNetwork(network)).toEqual(network);
+    const fields = { nodeCidr: "network.subnetCidr", podCidr: "network.podsCidr", serviceCidr: "network.servicesCidr" };
+    expect(() => checkGkeNetwork({ ...network, nodeCidr: "10.20.0.0/30" }, fields)).toThrow(
+      'network.subnetCidr: invalid value "10.20.0.0/30". Use a /29 or larger block: Google Cloud\'s smallest subnet range; it reserves 4 of its addresses.',
+    );
+    expect(() => checkGkeNetwork({ ...network, podCidr: "10.24.0.0/25" }, fields)).toThrow(
+      'network.podsCidr: invalid value "10.24.0.0/25". Use a /24 or larger block: GKE takes a /24 of it for each node (110 pods per node).',
+    );
+    expect(() => checkGkeNetwork({ ...network, serviceCidr: "10.24.0.0/28" }, fields)).toThrow(
+      'network.servicesCidr: invalid value "10.24.0.0/28". It overlaps network.podsCidr (10.24.0.0/24); choose disjoint ranges.',
+    );
+  });
+
+  test("checkAksNetwork: subnet inside the VNet, no reserved range, disjoint, room for the DNS address", () => {
+    const network = { vnetCidr: "10.30.0.0/16", nodeCidr: "10.30.0.0/20", podCidr: "10.32.0.0/14", serviceCidr: "10.31.0.0/28" };
+    expect(checkAksNetwork(network)).toEqual({ ...network, dnsServiceIp: "10.31.0.10" });
+    const fields = { vnetCidr: "network.vnetCidr", nodeCidr: "network.subnetCidr" };
+    expect(() => checkAksNetwork({ ...network, nodeCidr: "10.40.0.0/20" }, fields)).toThrow(
+      'network.subnetCidr: invalid value "10.40.0.0/20". The node subnet must lie inside network.vnetCidr (10.30.0.0/16).',
+    );
+    expect(() => checkAksNetwork({ ...network, podCidr: "192.0.0.0/22" }, fields)).toThrow(
+      'podCidr: invalid value "192.0.0.0/22". AKS reserves 192.0.2.0/24; choose a range outside 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24.',
+    );
+    expect(() => checkAksNetwork({ ...network, serviceCidr: "10.30.128.0/20" }, fields)).toThrow(
+      'serviceCidr: invalid value "10.30.128.0/20". It overlaps network.vnetCidr (10.30.0.0/16); choose disjoint ranges.',
+    );
+    expect(() => checkAksNetwork({ ...network, serviceCidr: "10.31.0.0/29" })).toThrow('serviceCidr: invalid value "10.31.0.0/29". It is too small to hold address number 10.');
+  });
+
+  test("checkGcpProjectId", () => {
+    expect(checkGcpProjectId("project", "crdb-prod-1")).toBe("crdb-prod-1");
+    for (const id of ["My Project", "123456789012", "crdb", "crdb-prod-", "1crdb-prod", "a".repeat(31)]) {
+      expect(() => checkGcpProjectId("accounts.gcpProject", id)).toThrow(
+        `accounts.gcpProject: invalid value ${JSON.stringify(id)}. Use a project ID (not the name or number) such as "my-project-123": 6-30 lower-case letters, digits and '-', starting with a letter and not ending with '-'.`,
+      );
+    }
+  });
+
+  test("checkIamPrincipalArn and checkAdminPrincipalArns", () => {
+    for (const arn of ["arn:aws:iam::123456789012:role/admin", "arn:aws:iam::123456789012:user/ops/alice", "arn:aws-us-gov:iam::123456789012:role/a"]) {
+      expect(checkIamPrincipalArn("arn", arn)).toBe(arn);
+    }
+    for (const arn of ["arn:aws:sts::123456789012:assumed-role/admin/me", "arn:aws:iam::1234:role/admin", "admin"]) {
+      expect(() => checkIamPrincipalArn("adminPrincipalArns[0]", arn)).toThrow(
+        `adminPrincipalArns[0]: invalid value ${JSON.stringify(arn)}. Use an IAM role or user ARN such as "arn:aws:iam::123456789012:role/admin" (not an assumed-role session ARN).`,
+      );
+    }
+    const arns = ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b"];
+    expect(checkAdminPrincipalArns("adminPrincipalArns", arns)).toEqual(arns);
+    expect(() => checkAdminPrincipalArns("adminPrincipalArns", [arns[0], "x"])).toThrow('adminPrincipalArns[1]: invalid value "x".');
+    expect(() => checkAdminPrincipalArns("adminPrincipalArns", [arns[0], arns[0]])).toThrow(
+      `adminPrincipalArns: invalid value ${JSON.stringify([arns[0], arns[0]])}. List each ARN once: EKS allows one access entry per principal.`,
+    );
   });
 });

@@ -1,4 +1,6 @@
 import { TerraformOutput } from "cdktf";
+import { remotePodNames } from "../../lib/core/naming";
+import { CockroachStatefulSet } from "../../lib/database";
 import { SkupperPodExposure, SkupperSite } from "../../lib/skupper";
 import { skupperCrds } from "./crd-validator";
 import { manifests, manifestsOfKind, ofType, synth } from "./synth";
@@ -58,9 +60,20 @@ describe("SkupperSite", () => {
 });
 
 describe("SkupperPodExposure", () => {
-  const local = ["crdb-aws-0", "crdb-aws-1", "crdb-aws-2"];
-  const remote = ["crdb-gcp-0", "crdb-gcp-1", "crdb-azure-0"];
-  const services = [...local, "crdb-aws", "crdb-aws-public"];
+  // The local names come from the database construct itself, so the takeover guard is
+  // tested against the Services really deployed next to it.
+  const sites = [
+    { siteName: "aws", statefulSetName: "crdb-aws", replicas: 3 },
+    { siteName: "gcp", statefulSetName: "crdb-gcp", replicas: 2 },
+    { siteName: "azure", statefulSetName: "crdb-azure", replicas: 1 },
+  ];
+  let database!: CockroachStatefulSet;
+  synth((scope, p) => {
+    database = new CockroachStatefulSet(scope, "db", { provider: p.kubernetes, siteName: "aws", sites, locality: { cloud: "aws", region: "us-west-2" } });
+  });
+  const local = database.podNames;
+  const services = database.serviceNames;
+  const remote = remotePodNames(sites, "aws");
   const exposure = (props: Partial<ConstructorParameters<typeof SkupperPodExposure>[2]> = {}) =>
     synth(
       (scope, p) =>
@@ -91,15 +104,26 @@ describe("SkupperPodExposure", () => {
     for (const m of manifests(out)) expect(skupperCrds().validate(m)).toEqual({ errors: [], skipped: [] });
   });
 
+  test("the inputs are what the database site deploys", () => {
+    expect(local).toEqual(["crdb-aws-0", "crdb-aws-1", "crdb-aws-2"]);
+    expect([...services].sort()).toEqual(["cockroachdb-public", "crdb-aws", "crdb-aws-0", "crdb-aws-1", "crdb-aws-2"]);
+    expect(remote).toEqual(["crdb-gcp-0", "crdb-gcp-1", "crdb-azure-0"]);
+  });
+
   test("fails when a Listener would take over a local Service", () => {
     expect(() => exposure({ localServiceNames: [...services, "crdb-gcp-1"] })).toThrow(
       'remotePods[1]: invalid value "crdb-gcp-1". A Service of that name exists in this namespace (localServiceNames) and the Listener would take it over',
     );
+    for (const service of ["cockroachdb-public", "crdb-aws"]) {
+      expect(() => exposure({ remotePods: [...remote, service] })).toThrow(
+        `remotePods[3]: invalid value ${JSON.stringify(service)}. A Service of that name exists in this namespace (localServiceNames)`,
+      );
+    }
   });
 
   test.each([
     [{ remotePods: [...remote, "crdb-aws-2"] }, 'remotePods[3]: invalid value "crdb-aws-2". It is also in localPods; a pod lives in exactly one site.'],
-    [{ localPods: ["crdb-aws-0", "crdb-aws-0"] }, 'localPods[1]: invalid value "crdb-aws-0". It is listed twice.'],
+    [{ localPods: ["crdb-aws-0", "crdb-aws-0"] }, 'localPods[1]: invalid value "crdb-aws-0". List each pod once; localPods[0] already uses it.'],
     [{ remotePods: ["crdb_gcp_0"] }, 'remotePods[0]: invalid value "crdb_gcp_0". Use an RFC 1123 label'],
     [{ port: 0 }, "port: invalid value 0. Use a whole number between 1 and 65535."],
   ])("rejects %j", (props, message) => {

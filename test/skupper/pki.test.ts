@@ -5,6 +5,7 @@ import * as path from "path";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { SkupperSiteCa } from "../../lib/skupper";
+import { hasTool } from "../database/helpers";
 import { ofType, synth } from "./synth";
 
 type Resource = Record<string, unknown>;
@@ -30,9 +31,8 @@ describe("SkupperSiteCa", () => {
     const cert = only(ofType(out, "tls_self_signed_cert"));
     expect(cert.subject).toEqual([{ common_name: "aws site CA" }]);
     expect(cert.is_ca_certificate).toBe(true);
-    expect(cert.allowed_uses).toEqual(expect.arrayContaining(["cert_signing"]));
-    // No extended key usage on the CA: it would constrain the chains it signs.
-    expect(cert.allowed_uses).not.toEqual(expect.arrayContaining(["client_auth"]));
+    // Exactly these: no extended key usage on the CA, which would constrain the chains it signs.
+    expect(cert.allowed_uses).toEqual(["cert_signing", "crl_signing", "digital_signature"]);
     for (const san of ["dns_names", "ip_addresses", "uris"]) expect(cert[san]).toBeUndefined();
     expect(cert.private_key_pem).toMatch(/^\$\{tls_private_key\.aws-ca_key_[0-9A-F]+\.private_key_pem\}$/);
   });
@@ -73,6 +73,10 @@ describe("SkupperSiteCa", () => {
       "linkCertificateEarlyRenewalHours: invalid value 100. Must be less than linkCertificateValidityPeriodHours (100)",
     ],
     [{ siteName: "aws", caValidityPeriodHours: 1 }, "caValidityPeriodHours: invalid value 1. Use a whole number >= 24."],
+    [
+      { siteName: "aws", caValidityPeriodHours: 1000 },
+      "linkCertificateValidityPeriodHours: invalid value 43800. A link certificate must not outlast its site CA (caValidityPeriodHours 1000); lower it or raise caValidityPeriodHours.",
+    ],
   ])("rejects %j", (props, message) => {
     expect(() => synth((scope, p) => new SkupperSiteCa(scope, "ca", { provider: p.tls, ...props }))).toThrow(message);
   });
@@ -91,8 +95,10 @@ describe("SkupperSiteCa", () => {
  * subject and absence of SANs, and that the client certificate verifies against the CA for
  * TLS client use. A leaf with server_auth only must fail, proving the check can fail.
  */
-describe("site CA and link certificate with openssl", () => {
-  const openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"].find((p) => fs.existsSync(p));
+const describeWithOpenssl = hasTool("openssl") ? describe : describe.skip;
+if (!hasTool("openssl")) console.warn("openssl not found: skipping the check of the site CA and link certificate with openssl");
+
+describeWithOpenssl("site CA and link certificate with openssl", () => {
   // tls provider allowed_uses -> openssl extension values
   const keyUsage: Record<string, string> = {
     cert_signing: "keyCertSign",
@@ -113,16 +119,12 @@ describe("site CA and link certificate with openssl", () => {
   };
 
   test("the CA and a link certificate built from the synthesized attributes verify for TLS client use", () => {
-    if (!openssl) {
-      console.warn("skipped: openssl not found at /usr/bin/openssl or /usr/local/bin/openssl");
-      return;
-    }
     const out = pki((ca) => ca.issueLinkClientCertificate("from-gcp", { dialingSite: "gcp" }));
     const caCert = only(ofType(out, "tls_self_signed_cert"));
     const leaf = only(ofType(out, "tls_locally_signed_cert"));
     const csr = only(ofType(out, "tls_cert_request"));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "skupper-pki-"));
-    const run = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     try {
       const cn = (subject: unknown) => (subject as Array<{ common_name: string }>)[0].common_name;
       fs.writeFileSync(path.join(dir, "ca.ext"), extensions(caCert.allowed_uses as string[], true));

@@ -9,7 +9,8 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { podNames, statefulSetName } from "../../lib/core/naming";
+import { podNames, remotePodNames, statefulSetName } from "../../lib/core/naming";
+import { CockroachStatefulSet } from "../../lib/database";
 import {
   SkupperController,
   SkupperLink,
@@ -27,9 +28,8 @@ import { Synth, manifests, manifestsOfKind, ofType } from "./synth";
 
 const SITES = ["aws", "gcp", "azure"];
 const PODS_PER_SITE = 3;
+const DATABASE_SITES = SITES.map((siteName) => ({ siteName, statefulSetName: statefulSetName("crdb", siteName), replicas: PODS_PER_SITE }));
 const pods = (site: string) => podNames(statefulSetName("crdb", site), PODS_PER_SITE);
-/** The Services the database layer creates in a site: one per local pod, headless, public. */
-const localServices = (site: string) => [...pods(site), statefulSetName("crdb", site), `${statefulSetName("crdb", site)}-public`];
 
 function buildApp(): App {
   const app = Testing.app();
@@ -56,11 +56,17 @@ function buildApp(): App {
     const database = new TerraformStack(app, `${s}-database`);
     const dbKubernetes = new KubernetesProvider(database, "kubernetes", {});
     sites[s] = new SkupperSite(database, "skupper-site", { provider: dbKubernetes, siteName: s });
+    const cockroach = new CockroachStatefulSet(database, "cockroachdb", {
+      provider: dbKubernetes,
+      siteName: s,
+      sites: DATABASE_SITES,
+      locality: { cloud: s, region: "region-1" },
+    });
     new SkupperPodExposure(database, "pods", {
       provider: dbKubernetes,
-      localPods: pods(s),
-      remotePods: SITES.filter((o) => o !== s).flatMap(pods),
-      localServiceNames: localServices(s),
+      localPods: cockroach.podNames,
+      remotePods: remotePodNames(DATABASE_SITES, s),
+      localServiceNames: cockroach.serviceNames,
     });
   }
   for (const s of SITES) {
@@ -120,10 +126,22 @@ describe("3 sites x 3 pods", () => {
   });
 
   test("every pod name resolves in every site: a local Service or a Listener, never both", () => {
+    // Judged on what the database stacks synthesize: their StatefulSets and Services.
+    const statefulSets = all("database").flatMap((out) => Object.values(ofType(out, "kubernetes_stateful_set_v1")));
+    expect(statefulSets).toHaveLength(SITES.length);
+    const allPods = statefulSets.flatMap((sts) => {
+      const { metadata, spec } = sts as { metadata: { name: string }; spec: { replicas: string } };
+      return podNames(metadata.name, Number(spec.replicas));
+    });
+    expect(allPods).toHaveLength(SITES.length * PODS_PER_SITE);
     SITES.forEach((s, i) => {
+      const serviceNames = Object.values(ofType(all("database")[i], "kubernetes_service_v1")).map((svc) => (svc.metadata as { name: string }).name);
+      expect(serviceNames).toContain("cockroachdb-public");
       const listenerHosts = manifestsOfKind(all("database")[i], "Listener").map((l) => l.spec.host as string);
-      for (const pod of SITES.flatMap(pods)) {
-        const local = localServices(s).includes(pod);
+      // A Listener named like any local Service (pod, headless or public) would take it over.
+      expect(listenerHosts.filter((host) => serviceNames.includes(host))).toEqual([]);
+      for (const pod of allPods) {
+        const local = serviceNames.includes(pod);
         const listened = listenerHosts.filter((h) => h === pod).length;
         expect([pod, local || listened === 1]).toEqual([pod, true]);
         expect([pod, local && listened > 0]).toEqual([pod, false]);

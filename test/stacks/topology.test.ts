@@ -9,8 +9,9 @@ import {
   type ExistingSite,
   type Topology,
 } from "../../stacks/topology";
+import { TerraformStack, Testing } from "cdktf";
 import { DEFAULT_MACHINE_TYPES, resolveCloudSiteInputs } from "../../lib/sites/site-inputs";
-import { cloudSiteProps } from "../../stacks/cluster-stack";
+import { ClusterStack, cloudSiteProps } from "../../stacks/cluster-stack";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const invalid = (name: string) => path.join(FIXTURES, "invalid", name);
@@ -55,7 +56,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["zone-outside-region.yaml", ['sites[0].zones[1]: invalid value "us-west-2b". Use a zone of region "us-east-1": "us-east-1a".']],
   [
     "cidrs-overlap-within-site.yaml",
-    ['sites[0].network.podsCidr: invalid value "10.16.0.0/14". It overlaps sites[0].network.subnetCidr (10.16.0.0/20); choose disjoint ranges.'],
+    ['sites[0].network.podsCidr: invalid value "10.16.0.0/14". It overlaps network.subnetCidr (10.16.0.0/20); choose disjoint ranges.'],
   ],
   [
     "cidrs-overlap-across-sites.json",
@@ -63,7 +64,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ],
   [
     "azure-subnet-outside-vnet.yaml",
-    ['sites[0].network.subnetCidr: invalid value "10.33.0.0/20". The node subnet must lie inside sites[0].network.vnetCidr (10.32.0.0/16).'],
+    ['sites[0].network.subnetCidr: invalid value "10.33.0.0/20". The node subnet must lie inside network.vnetCidr (10.32.0.0/16).'],
   ],
   ["machine-type-of-another-cloud.yaml", ['sites[0].nodes.machineType: invalid value "m6i.2xlarge". Use an Azure machine type such as "Standard_D8s_v5".']],
   ["bad-site-name.yaml", ['sites[0].name: invalid value "AWS_East". Use an RFC 1123 label']],
@@ -85,7 +86,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "misspelt-field.yaml",
     [
       "sites[0].region: invalid value undefined. This field is required: give a string.",
-      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, kubernetesVersion, nodes, network, apiAccessCidrs).',
+      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, kubernetesVersion, nodes, network, apiAccessCidrs, adminPrincipalArns, kubernetesAuth).',
     ],
   ],
   ["existing-without-context.yaml", ["sites[0].kubeconfig.context: invalid value undefined. Name the kubeconfig context of this cluster"]],
@@ -111,7 +112,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
   [
     "bad-accounts.yaml",
     [
-      'accounts.gcpProject: invalid value "My Project". Use a GCP project ID',
+      'accounts.gcpProject: invalid value "My Project". Use a project ID (not the name or number) such as "my-project-123"',
       'accounts.azureSubscriptionId: invalid value "my-subscription". Use the subscription ID, a GUID',
     ],
   ],
@@ -147,6 +148,7 @@ describe("invalid topology files", () => {
         "backend.bucket", // schema: required
         "sites[0].zones[1]", // cross-field: zone of another region
         "sites[0].zones[2]", // cross-field: zone of another region, in the same list
+        "sites[0].network.serviceCidr", // cross-field: the EKS site's own network rule
         "sites[4].zones", // cross-field: the region has no default zones
         "sites[2].name", // cross-site: duplicate name
         "sites[2].network.vnetCidr", // cross-site: overlaps sites[0]'s VPC
@@ -261,8 +263,50 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
   [
     "eks services inside the VPC",
     { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/16", serviceCidr: "10.0.128.0/20" } }] },
-    'sites[0].network.serviceCidr: invalid value "10.0.128.0/20". It overlaps sites[0].network.vpcCidr (10.0.0.0/16); choose disjoint ranges.',
+    'sites[0].network.serviceCidr: invalid value "10.0.128.0/20". It overlaps network.vpcCidr (10.0.0.0/16); choose disjoint ranges.',
   ],
+  [
+    "eks service range public",
+    { sites: [{ ...aws, network: { serviceCidr: "100.64.0.0/16" } }] },
+    'sites[0].network.serviceCidr: invalid value "100.64.0.0/16". EKS needs a private range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.',
+  ],
+  [
+    "eks service range size",
+    { sites: [{ ...aws, network: { serviceCidr: "10.8.0.0/25" } }] },
+    'sites[0].network.serviceCidr: invalid value "10.8.0.0/25". Use a /12 to /24 block: EKS accepts only that range of sizes.',
+  ],
+  [
+    "gke subnet size",
+    { sites: [{ name: "g", cloud: "gcp", region: "us-east4", network: { subnetCidr: "10.0.0.0/30" } }] },
+    'sites[0].network.subnetCidr: invalid value "10.0.0.0/30". Use a /29 or larger block: Google Cloud\'s smallest subnet range; it reserves 4 of its addresses.',
+  ],
+  [
+    "gke pod range size",
+    { sites: [{ name: "g", cloud: "gcp", region: "us-east4", network: { podsCidr: "10.4.0.0/25" } }] },
+    'sites[0].network.podsCidr: invalid value "10.4.0.0/25". Use a /24 or larger block: GKE takes a /24 of it for each node (110 pods per node).',
+  ],
+  [
+    "aks service range without room for the DNS address",
+    { sites: [{ name: "az", cloud: "azure", region: "eastus", network: { serviceCidr: "10.8.0.0/29" } }] },
+    'sites[0].network.serviceCidr: invalid value "10.8.0.0/29". It is too small to hold address number 10.',
+  ],
+  [
+    "aks reserved range",
+    { sites: [{ name: "az", cloud: "azure", region: "eastus", network: { podCidr: "172.30.0.0/16" } }] },
+    'sites[0].network.podCidr: invalid value "172.30.0.0/16". AKS reserves 172.30.0.0/16; choose a range outside 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24.',
+  ],
+  [
+    "eks admin principal",
+    { sites: [{ ...aws, adminPrincipalArns: ["arn:aws:sts::123456789012:assumed-role/admin/me"] }] },
+    'sites[0].adminPrincipalArns[0]: invalid value "arn:aws:sts::123456789012:assumed-role/admin/me". Use an IAM role or user ARN such as "arn:aws:iam::123456789012:role/admin" (not an assumed-role session ARN).',
+  ],
+  [
+    "eks admin principal twice",
+    { sites: [{ ...aws, adminPrincipalArns: ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"] }] },
+    'sites[0].adminPrincipalArns: invalid value ["arn:aws:iam::123456789012:role/a","arn:aws:iam::123456789012:role/a"]. List each ARN once: EKS allows one access entry per principal.',
+  ],
+  ["eks kubernetes auth", { sites: [{ ...aws, kubernetesAuth: "iam" }] }, 'sites[0].kubernetesAuth: invalid value "iam". Use one of "token", "exec".'],
+  ["gcp project", { accounts: { gcpProject: "crdb-prod-" } }, 'accounts.gcpProject: invalid value "crdb-prod-". Use a project ID (not the name or number) such as "my-project-123"'],
   ["empty api access list", { sites: [{ ...aws, apiAccessCidrs: [] }] }, "sites[0].apiAccessCidrs: invalid value []. List at least one CIDR, or leave the field out."],
   ["api access cidr", { sites: [{ ...aws, apiAccessCidrs: ["203.0.113.0"] }] }, 'sites[0].apiAccessCidrs[0]: invalid value "203.0.113.0". Use an IPv4 CIDR block such as "10.10.0.0/16".'],
   ["gcp deletion protection", { sites: [{ name: "gcp", cloud: "gcp", region: "us-east4", deletionProtection: "no" }] }, 'sites[0].deletionProtection: invalid value "no".'],
@@ -359,6 +403,7 @@ describe("valid topologies", () => {
     });
     expect(topology.accounts).toEqual({ awsProfile: "prod", gcpProject: "acme-crdb-prod", azureSubscriptionId: "00000000-1111-2222-3333-444444444444" });
     expect(topology.sites.map((s) => s.replicas)).toEqual([3, 4, 3, 3]);
+    expect(topology.sites[0]).toMatchObject({ adminPrincipalArns: ["arn:aws:iam::123456789012:role/platform-admin"], kubernetesAuth: "exec" });
     const existing = topology.sites[3] as ExistingSite;
     expect(existing.kubeconfig).toEqual({ path: path.join(FIXTURES, "valid", "kube", "dc1.yaml"), context: "dc1-admin" });
     expect(existing.storageClassName).toBe("fast-ssd");
@@ -378,6 +423,8 @@ describe("valid topologies", () => {
       ["us-central1-a", "us-central1-b", "us-central1-c"],
     ]);
     expect(topology.backend).toEqual({ type: "cloud", organization: "acme", workspacePrefix: "crdb" });
+    // EKS: no extra admins, and the 15-minute token of aws_eks_cluster_auth.
+    expect(topology.sites[0]).toMatchObject({ adminPrincipalArns: [], kubernetesAuth: "token" });
   });
 
   test("replicas default to the node count; kubeconfig keeps ~ for the provider to expand", () => {
@@ -422,6 +469,36 @@ describe("valid topologies", () => {
       const inputs = resolveCloudSiteInputs(site.cloud, cloudSiteProps(site));
       expect(inputs).toMatchObject({ zones: site.zones, machineType: site.nodes.machineType, nodeCount: site.nodes.count, diskSizeGb: site.nodes.diskSizeGb });
     }
+  });
+
+  test("every managed site of a valid topology builds its cluster stack", () => {
+    const topologies = [defaultTopology(), loadTopology(path.join(FIXTURES, "valid", "full.yaml")), loadTopology(path.join(FIXTURES, "valid", "minimal.json"))];
+    for (const topology of topologies) {
+      for (const site of topology.sites) {
+        if (site.cloud !== "existing") expect(() => new ClusterStack(Testing.app(), { topology, site })).not.toThrow();
+      }
+    }
+  });
+
+  test("the aws site's admin principals and authentication reach the EKS cluster and its consumers", () => {
+    const topology = loadTopology(path.join(FIXTURES, "valid", "full.yaml"));
+    const site = topology.sites[0];
+    if (site.cloud !== "aws") throw new Error("the first site of full.yaml is on aws");
+    const app = Testing.app();
+    const cluster = new ClusterStack(app, { topology, site });
+    const json = JSON.parse(Testing.synth(cluster));
+    const entries = Object.values(json.resource.aws_eks_access_entry ?? {}) as Array<{ principal_arn: string }>;
+    expect(entries.map((entry) => entry.principal_arn)).toEqual(["arn:aws:iam::123456789012:role/platform-admin"]);
+
+    // exec: `aws eks get-token` under the topology's AWS profile, no token data source.
+    const consumer = new TerraformStack(app, "aws-platform");
+    cluster.site.connect(consumer, "cluster");
+    app.synth();
+    const consumerJson = JSON.parse(Testing.synth(consumer));
+    expect(consumerJson.data?.aws_eks_cluster_auth).toBeUndefined();
+    const [kubernetes] = consumerJson.provider.kubernetes;
+    expect(kubernetes.exec[0].command).toBe("aws");
+    expect(kubernetes.exec[0].args.slice(-2)).toEqual(["--profile", "prod"]);
   });
 
   test("service and overlay pod ranges may repeat across sites; routable ones may not", () => {
