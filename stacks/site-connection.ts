@@ -1,4 +1,5 @@
 import { TerraformProvider, TerraformStack } from "cdktf";
+import { EksSite } from "../lib/sites/eks-site";
 import { KubernetesSite, SiteProviders } from "../lib/sites/kubernetes-site";
 import { awsProvider, googleProvider } from "./cloud-providers";
 import type { Topology } from "./topology/types";
@@ -10,7 +11,9 @@ import type { Topology } from "./topology/types";
  */
 export function connectToSite(stack: TerraformStack, site: KubernetesSite, topology: Topology): SiteProviders {
   let cloudProvider: TerraformProvider | undefined;
-  if (site.cloud === "aws") cloudProvider = awsProvider(stack, site.region, topology.accounts);
+  // With exec auth the AWS CLI signs the token and no aws provider is needed here.
+  const awsSigns = !(site instanceof EksSite && site.authentication === "exec");
+  if (site.cloud === "aws" && awsSigns) cloudProvider = awsProvider(stack, site.region, topology.accounts);
   if (site.cloud === "gcp") cloudProvider = googleProvider(stack, site.region, topology.accounts.gcpProject);
   return site.connect(stack, "cluster", { cloudProvider });
 }

@@ -93,7 +93,8 @@ export class EksSite extends Construct implements KubernetesSite {
   readonly cluster: EksCluster;
   readonly nodeGroup: EksNodeGroup;
   readonly vpc: Vpc;
-  private readonly authentication: EksAuthentication;
+  /** How consuming stacks authenticate (see EksSiteProps.authentication). */
+  readonly authentication: EksAuthentication;
   private readonly awsCliProfile?: string;
 
   constructor(scope: Construct, id: string, props: EksSiteProps) {

@@ -251,7 +251,22 @@ describe("other topologies", () => {
     expect(eks.vpc_config.public_access_cidrs).toEqual(["203.0.113.0/24"]);
     expect(eks.kubernetes_network_config.service_ipv4_cidr).toBe("172.20.0.0/16");
     expect(values(stacks["gcp-cluster"], "google_container_cluster")[0].deletion_protection).toBe(false);
+    expect(stacks["aws-platform"].provider.aws).toBeDefined();
     expect(values(synthApp(defaultTopology()).stacks["gcp-cluster"], "google_container_cluster")[0].deletion_protection).toBe(true);
+  });
+
+  test("EKS exec auth: consuming stacks run the AWS CLI and need no aws provider", () => {
+    const topology = parseTopology(
+      { survivalGoal: "zone", accounts: { awsProfile: "ops" }, sites: [{ name: "aws", cloud: "aws", region: "us-west-2", kubernetesAuth: "exec" }] },
+      "inline",
+    );
+    const { stacks } = synthApp(topology);
+    for (const stage of ["platform", "database"]) {
+      const json = stacks[`aws-${stage}`];
+      expect(json.provider.aws).toBeUndefined();
+      expect(json.data?.aws_eks_cluster_auth).toBeUndefined();
+      expect(json.provider.kubernetes[0].exec[0]).toMatchObject({ command: "aws", args: expect.arrayContaining(["get-token", "--profile", "ops"]) });
+    }
   });
 
   test("main.ts reports every problem of a bad topology file and exits 1 without a stack trace", () => {
