@@ -57,9 +57,11 @@ export interface ClusterCredentials {
 }
 
 /**
- * Creates the kubernetes and helm providers for one cluster in `scope` (ids `kubernetes`
- * and `helm`). The helm provider 3.x takes `kubernetes` as an object attribute, not a block,
- * and its `exec` as an object; the kubernetes provider's `exec` is a block list.
+ * Creates the kubernetes provider for one cluster in `scope` (id `kubernetes`), and the helm
+ * provider (id `helm`) when `helm` is first read: a stack that installs no chart then has no
+ * helm provider to download and configure. The helm provider 3.x takes `kubernetes` as an
+ * object attribute, not a block, and its `exec` as an object; the kubernetes provider's
+ * `exec` is a block list.
  */
 export function createSiteProviders(scope: Construct, credentials: ClusterCredentials, alias?: string): SiteProviders {
   const { exec, ...connection } = credentials;
@@ -68,11 +70,14 @@ export function createSiteProviders(scope: Construct, credentials: ClusterCreden
     exec: exec ? [exec] : undefined,
     alias,
   });
-  const helm = new HelmProvider(scope, "helm", {
-    kubernetes: { ...connection, exec },
-    alias,
-  });
-  return { kubernetes, helm };
+  let helm: HelmProvider | undefined;
+  return {
+    kubernetes,
+    get helm(): HelmProvider {
+      helm ??= new HelmProvider(scope, "helm", { kubernetes: { ...connection, exec }, alias });
+      return helm;
+    },
+  };
 }
 
 /** The consuming stack's provider of the given type, or a synth error saying what to pass. */

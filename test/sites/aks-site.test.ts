@@ -184,6 +184,7 @@ describe("AksSite.connect (cross-stack)", () => {
     const { app, stack, site } = aksStack();
     const platform = new TerraformStack(app, "azure-platform");
     const providers = site.connect(platform, "azure-k8s", { alias: "azure" });
+    expect(providers.helm.terraformResourceType).toBe("helm");
     expect(site.ensureStorageClass(platform, "sc", providers.kubernetes)).toBe("managed-csi-premium");
     app.synth();
     const json = synthJson(platform);

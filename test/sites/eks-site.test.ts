@@ -304,6 +304,7 @@ describe("EksSite.connect and ensureStorageClass (cross-stack)", () => {
     const { app, cluster, platform, site } = twoStacks();
     const aws = new AwsProvider(platform, "aws", { region: "us-west-2", alias: "west" });
     const providers = site.connect(platform, "aws-k8s", { cloudProvider: aws, alias: "aws" });
+    expect(providers.helm.terraformResourceType).toBe("helm");
     const storageClass = site.ensureStorageClass(platform, "gp3", providers.kubernetes);
     // Cross-stack references become outputs + remote state when the app synthesizes.
     app.synth();
@@ -355,7 +356,7 @@ describe("EksSite.connect and ensureStorageClass (cross-stack)", () => {
 
   test("exec auth: aws eks get-token, no data source, no aws provider needed", () => {
     const { app, platform, site } = twoStacks({ authentication: "exec", awsCliProfile: "prod" });
-    site.connect(platform, "aws-k8s");
+    void site.connect(platform, "aws-k8s").helm;
     app.synth();
     const json = synthJson(platform);
     expect(json.data?.aws_eks_cluster_auth).toBeUndefined();

@@ -28,6 +28,7 @@ describe("ExistingClusterSite", () => {
     });
     expect(site.egressCidrs).toBeUndefined();
     const providers = site.connect(stack, "k8s", { alias: "onprem" });
+    expect(providers.helm.terraformResourceType).toBe("helm");
     expect(site.ensureStorageClass(stack, "sc", providers.kubernetes)).toBe("fast-ssd");
     const json = synthJson(stack);
     expect(json.provider.kubernetes).toEqual([{ alias: "onprem", config_path: "~/.kube/config", config_context: "onprem-admin" }]);
@@ -53,7 +54,7 @@ describe("ExistingClusterSite", () => {
     expect(site.clusterName).toBe("rke2-fra");
     expect(site.egressCidrs).toEqual(["203.0.113.0/28"]);
     expect(site.loadBalancerAnnotations).toEqual({ "metallb.universe.tf/address-pool": "public" });
-    site.connect(stack, "k8s");
+    void site.connect(stack, "k8s").helm;
     const json = synthJson(stack);
     const connection = { host: "https://203.0.113.10:6443", cluster_ca_certificate: CA, token: "${var.onprem_token}" };
     expect(json.provider.kubernetes).toEqual([connection]);

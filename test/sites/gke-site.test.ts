@@ -199,6 +199,7 @@ describe("GkeSite.connect (cross-stack)", () => {
     const platform = new TerraformStack(app, "gcp-platform");
     const google = new GoogleProvider(platform, "google", {});
     const providers = site.connect(platform, "gcp-k8s", { cloudProvider: google });
+    expect(providers.helm.terraformResourceType).toBe("helm");
     expect(site.ensureStorageClass(platform, "sc", providers.kubernetes)).toBe("premium-rwo");
     app.synth();
     const json = synthJson(platform);
