@@ -13,6 +13,7 @@ export type SiteCloud = "aws" | "gcp" | "azure" | "existing";
 
 export interface SiteProviders {
   readonly kubernetes: KubernetesProvider;
+  /** Created in the consuming stack when first read, so stacks that install no chart have none. */
   readonly helm: HelmProvider;
 }
 
