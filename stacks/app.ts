@@ -49,7 +49,9 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
       : clusters.find((cluster) => cluster.site.siteName === site.name)!.site,
   );
   const platforms = kubernetesSites.map((site) => new PlatformStack(app, { topology, site, pki }));
-  const databases = kubernetesSites.map((site, i) => new DatabaseStack(app, { topology, site, platform: platforms[i] }));
+  const databases = kubernetesSites.map(
+    (site, i) => new DatabaseStack(app, { topology, site, siteSpec: topology.sites[i], platform: platforms[i] }),
+  );
   const indexOf = (siteName: string) => topology.sites.findIndex((s) => s.name === siteName);
 
   const links = kubernetesSites.flatMap((site, i) => {

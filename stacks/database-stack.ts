@@ -11,11 +11,13 @@ import { DeploymentStack } from "./deployment-stack";
 import { databaseSites, stackNames } from "./naming";
 import { PlatformStack } from "./platform-stack";
 import { connectToSite } from "./site-connection";
-import type { Topology } from "./topology/types";
+import type { Site, Topology } from "./topology/types";
 
 export interface DatabaseStackProps {
   readonly topology: Topology;
   readonly site: KubernetesSite;
+  /** The same site as the topology file describes it. */
+  readonly siteSpec: Site;
   readonly platform: PlatformStack;
 }
 
@@ -29,14 +31,12 @@ export class DatabaseStack extends DeploymentStack {
   readonly database: CockroachStatefulSet;
 
   constructor(scope: Construct, props: DatabaseStackProps) {
-    const { topology, site, platform } = props;
+    const { topology, site, siteSpec, platform } = props;
     super(scope, stackNames.database(site.siteName), topology.backend);
     // The namespace, Secrets, CRDs and site CA are only referenced by name from here.
     this.addDependency(platform);
     const { kubernetes } = connectToSite(this, site, topology);
     const namespace = topology.namespace;
-    const topologySite = topology.sites.find((s) => s.name === site.siteName);
-    if (!topologySite) throw new Error(`Site ${site.siteName} is not in the topology.`);
 
     this.skupperSite = new SkupperSite(this, "skupper-site", {
       provider: kubernetes,
@@ -52,7 +52,7 @@ export class DatabaseStack extends DeploymentStack {
       sites,
       namespace,
       clusterDomain: topology.clusterDomain,
-      locality: { cloud: topologySite.cloud, region: topologySite.region },
+      locality: { cloud: siteSpec.cloud, region: siteSpec.region },
       image: topology.cockroach.image,
       cpu: topology.cockroach.cpu,
       memory: topology.cockroach.memory,
@@ -72,8 +72,8 @@ export class DatabaseStack extends DeploymentStack {
 
     // The cluster stack's credentials command names a managed site's kubectl context after the site.
     const kubectl =
-      topologySite.cloud === "existing"
-        ? `kubectl --kubeconfig ${topologySite.kubeconfig.path} --context ${topologySite.kubeconfig.context} --namespace ${namespace}`
+      siteSpec.cloud === "existing"
+        ? `kubectl --kubeconfig ${siteSpec.kubeconfig.path} --context ${siteSpec.kubeconfig.context} --namespace ${namespace}`
         : `kubectl --context ${site.siteName} --namespace ${namespace}`;
     new TerraformOutput(this, "sql_shell", {
       description: "Opens a SQL shell as root (after kubectl credentials for this site).",
