@@ -1,9 +1,8 @@
 import { Construct } from "constructs";
-import { CertRequest } from "@cdktf/provider-tls/lib/cert-request";
 import { LocallySignedCert } from "@cdktf/provider-tls/lib/locally-signed-cert";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { checkInteger, fail } from "../core/validation";
+import { checkCertificateLifetime, issueCaSignedCertificate } from "../core/certificates";
 import { CERT_KEY, ClusterCa } from "./cluster-ca";
 
 /** Files a certificate contributes to a CockroachDB certs dir, keyed by file name. */
@@ -41,29 +40,27 @@ export abstract class CaSignedCertificate extends Construct implements Cockroach
 
   protected constructor(scope: Construct, id: string, props: CaSignedCertificateProps, spec: CertificateSpec) {
     super(scope, id);
-    const validity = checkInteger("validityHours", props.validityHours ?? 43800, 24);
-    if (validity > props.ca.validityHours) {
-      fail("validityHours", validity, `A certificate must not outlast its CA (${props.ca.validityHours} hours); lower it or raise the CA's validityHours.`);
-    }
-    const earlyRenewal = checkInteger("earlyRenewalHours", props.earlyRenewalHours ?? 720, 0, validity - 1);
-    this.privateKey = new PrivateKey(this, "key", { provider: props.provider, ...CERT_KEY });
-    const request = new CertRequest(this, "csr", {
+    const { ca } = props;
+    const issued = issueCaSignedCertificate(this, {
       provider: props.provider,
-      privateKeyPem: this.privateKey.privateKeyPem,
-      subject: [{ commonName: spec.commonName, organization: "Cockroach" }],
+      ca: { certPem: ca.certPem, privateKeyPem: ca.privateKey.privateKeyPem },
+      lifetime: checkCertificateLifetime({
+        validityField: "validityHours",
+        validityHours: props.validityHours ?? 43800,
+        earlyRenewalField: "earlyRenewalHours",
+        earlyRenewalHours: props.earlyRenewalHours ?? 720,
+        caValidityHours: ca.validityHours,
+        outlastsCaFix: `A certificate must not outlast its CA (${ca.validityHours} hours); lower it or raise the CA's validityHours.`,
+      }),
+      rsaBits: CERT_KEY.rsaBits,
+      subject: { commonName: spec.commonName, organization: "Cockroach" },
+      allowedUses: spec.allowedUses,
       dnsNames: spec.dnsNames,
       ipAddresses: spec.ipAddresses,
-    });
-    this.certificate = new LocallySignedCert(this, "cert", {
-      provider: props.provider,
-      certRequestPem: request.certRequestPem,
-      caCertPem: props.ca.certPem,
-      caPrivateKeyPem: props.ca.privateKey.privateKeyPem,
-      allowedUses: spec.allowedUses,
-      validityPeriodHours: validity,
-      earlyRenewalHours: earlyRenewal,
       setSubjectKeyId: true,
     });
+    this.privateKey = issued.privateKey;
+    this.certificate = issued.certificate;
   }
 
   get certPem(): string {

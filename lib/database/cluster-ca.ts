@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
-import { checkInteger } from "../core/validation";
+import { createSelfSignedCa } from "../core/certificates";
 
 export interface ClusterCaProps {
   readonly provider: TlsProvider;
@@ -32,19 +32,19 @@ export class ClusterCa extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterCaProps) {
     super(scope, id);
-    this.validityHours = checkInteger("validityHours", props.validityHours ?? 87600, 24);
-    this.privateKey = new PrivateKey(this, "key", { provider: props.provider, ...CERT_KEY });
-    this.certificate = new SelfSignedCert(this, "cert", {
+    const ca = createSelfSignedCa(this, {
       provider: props.provider,
-      privateKeyPem: this.privateKey.privateKeyPem,
-      isCaCertificate: true,
-      subject: [{ commonName: props.commonName ?? "Cockroach CA", organization: props.organization ?? "Cockroach" }],
+      rsaBits: CERT_KEY.rsaBits,
+      subject: { commonName: props.commonName ?? "Cockroach CA", organization: props.organization ?? "Cockroach" },
       // The same usages `cockroach cert create-ca` sets.
       allowedUses: ["cert_signing", "content_commitment", "digital_signature", "key_encipherment"],
-      validityPeriodHours: this.validityHours,
-      earlyRenewalHours: 0,
+      validityField: "validityHours",
+      validityHours: props.validityHours ?? 87600,
       setSubjectKeyId: true,
     });
+    this.privateKey = ca.privateKey;
+    this.certificate = ca.certificate;
+    this.validityHours = ca.validityHours;
   }
 
   /** The CA certificate: `ca.crt` on every node and client. */

@@ -1,10 +1,7 @@
 import { Construct } from "constructs";
-import { CertRequest } from "@cdktf/provider-tls/lib/cert-request";
-import { LocallySignedCert } from "@cdktf/provider-tls/lib/locally-signed-cert";
-import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
-import { checkDnsLabel, checkInteger, fail } from "../core/validation";
+import { CertificateLifetime, checkCertificateLifetime, createSelfSignedCa, issueCaSignedCertificate } from "../core/certificates";
+import { checkDnsLabel, fail } from "../core/validation";
 import { checkSkupperSiteName, skupperSiteCaCommonName } from "./mesh";
 
 export interface SkupperSiteCaProps {
@@ -71,8 +68,7 @@ export class SkupperSiteCa extends Construct {
 
   private readonly provider: TlsProvider;
   private readonly rsaBits: number;
-  private readonly linkValidityHours: number;
-  private readonly linkEarlyRenewalHours: number;
+  private readonly linkLifetime: CertificateLifetime;
 
   constructor(scope: Construct, id: string, props: SkupperSiteCaProps) {
     super(scope, id);
@@ -82,35 +78,26 @@ export class SkupperSiteCa extends Construct {
     if (![2048, 3072, 4096].includes(this.rsaBits)) {
       fail("rsaBits", this.rsaBits, "Use 2048, 3072 or 4096.");
     }
-    const caHours = checkInteger("caValidityPeriodHours", props.caValidityPeriodHours ?? 87600, 24);
-    this.linkValidityHours = checkInteger("linkCertificateValidityPeriodHours", props.linkCertificateValidityPeriodHours ?? 43800, 24);
-    if (this.linkValidityHours > caHours) {
-      fail(
-        "linkCertificateValidityPeriodHours",
-        this.linkValidityHours,
-        `A link certificate must not outlast its site CA (caValidityPeriodHours ${caHours}); lower it or raise caValidityPeriodHours.`,
-      );
-    }
-    this.linkEarlyRenewalHours = checkInteger("linkCertificateEarlyRenewalHours", props.linkCertificateEarlyRenewalHours ?? 720, 0);
-    if (this.linkEarlyRenewalHours >= this.linkValidityHours) {
-      fail(
-        "linkCertificateEarlyRenewalHours",
-        this.linkEarlyRenewalHours,
-        `Must be less than linkCertificateValidityPeriodHours (${this.linkValidityHours}), or every apply re-issues the certificates.`,
-      );
-    }
-
-    const key = new PrivateKey(this, "key", { provider: this.provider, algorithm: "RSA", rsaBits: this.rsaBits });
-    const cert = new SelfSignedCert(this, "cert", {
+    const ca = createSelfSignedCa(this, {
       provider: this.provider,
-      privateKeyPem: key.privateKeyPem,
-      subject: [{ commonName: skupperSiteCaCommonName(this.siteName) }],
-      isCaCertificate: true,
+      rsaBits: this.rsaBits,
+      subject: { commonName: skupperSiteCaCommonName(this.siteName) },
       allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-      validityPeriodHours: caHours,
+      validityField: "caValidityPeriodHours",
+      validityHours: props.caValidityPeriodHours ?? 87600,
     });
-    this.certPem = cert.certPem;
-    this.privateKeyPem = key.privateKeyPem;
+    const linkValidityHours = props.linkCertificateValidityPeriodHours ?? 43800;
+    this.linkLifetime = checkCertificateLifetime({
+      validityField: "linkCertificateValidityPeriodHours",
+      validityHours: linkValidityHours,
+      earlyRenewalField: "linkCertificateEarlyRenewalHours",
+      earlyRenewalHours: props.linkCertificateEarlyRenewalHours ?? 720,
+      caValidityHours: ca.validityHours,
+      outlastsCaFix: `A link certificate must not outlast its site CA (caValidityPeriodHours ${ca.validityHours}); lower it or raise caValidityPeriodHours.`,
+      earlyRenewalFix: `Must be less than linkCertificateValidityPeriodHours (${linkValidityHours}), or every apply re-issues the certificates.`,
+    });
+    this.certPem = ca.certificate.certPem;
+    this.privateKeyPem = ca.privateKey.privateKeyPem;
   }
 
   /**
@@ -124,22 +111,14 @@ export class SkupperSiteCa extends Construct {
     if (dialingSite === this.siteName) {
       fail("dialingSite", dialingSite, `A site does not link to itself; give the name of the site that dials "${this.siteName}".`);
     }
-    const scope = new Construct(this, id);
-    const key = new PrivateKey(scope, "key", { provider: this.provider, algorithm: "RSA", rsaBits: this.rsaBits });
-    const csr = new CertRequest(scope, "csr", {
+    const { privateKey, certificate } = issueCaSignedCertificate(new Construct(this, id), {
       provider: this.provider,
-      privateKeyPem: key.privateKeyPem,
-      subject: [{ commonName: dialingSite }],
-    });
-    const cert = new LocallySignedCert(scope, "cert", {
-      provider: this.provider,
-      certRequestPem: csr.certRequestPem,
-      caCertPem: this.certPem,
-      caPrivateKeyPem: this.privateKeyPem,
+      ca: { certPem: this.certPem, privateKeyPem: this.privateKeyPem },
+      lifetime: this.linkLifetime,
+      rsaBits: this.rsaBits,
+      subject: { commonName: dialingSite },
       allowedUses: ["digital_signature", "key_encipherment", "client_auth"],
-      validityPeriodHours: this.linkValidityHours,
-      earlyRenewalHours: this.linkEarlyRenewalHours,
     });
-    return { certPem: cert.certPem, privateKeyPem: key.privateKeyPem };
+    return { certPem: certificate.certPem, privateKeyPem: privateKey.privateKeyPem };
   }
 }

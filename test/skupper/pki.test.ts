@@ -31,6 +31,8 @@ describe("SkupperSiteCa", () => {
     const cert = only(ofType(out, "tls_self_signed_cert"));
     expect(cert.subject).toEqual([{ common_name: "aws site CA" }]);
     expect(cert.is_ca_certificate).toBe(true);
+    // Never renewed early: a new CA would break every link to the site until re-issued.
+    expect(cert.early_renewal_hours).toBe(0);
     // Exactly these: no extended key usage on the CA, which would constrain the chains it signs.
     expect(cert.allowed_uses).toEqual(["cert_signing", "crl_signing", "digital_signature"]);
     for (const san of ["dns_names", "ip_addresses", "uris"]) expect(cert[san]).toBeUndefined();
