@@ -21,6 +21,7 @@ import {
   podSecurityContext,
 } from "./common";
 import { initScript } from "./scripts";
+import { terraformLiteral } from "../core/terraform-strings";
 import { REGION_FAILURE_REPLICAS, checkSites, checkSurvivesRegionLoss } from "./sites";
 
 export type SurvivalGoal = "region" | "zone";
@@ -135,7 +136,7 @@ export class CockroachClusterInit extends Construct {
                 name: "init",
                 image,
                 imagePullPolicy: "IfNotPresent",
-                command: ["/bin/bash", "-c", script],
+                command: ["/bin/bash", "-c", terraformLiteral(script)],
                 env: licenseEnv,
                 securityContext: containerSecurityContext,
                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },

@@ -29,6 +29,7 @@ import {
   podSecurityContext,
   selectorLabels,
 } from "./common";
+import { terraformLiteral } from "../core/terraform-strings";
 import { startScript, zoneLookupScript } from "./scripts";
 import { checkNameFree, checkSites } from "./sites";
 
@@ -228,7 +229,7 @@ export class CockroachStatefulSet extends Construct {
       name: "zone-lookup",
       image,
       imagePullPolicy: "IfNotPresent",
-      command: ["/bin/bash", "-c", zoneLookupScript({ serviceAccountDir: API_CREDENTIALS_DIR, zoneFile: ZONE_FILE })],
+      command: ["/bin/bash", "-c", terraformLiteral(zoneLookupScript({ serviceAccountDir: API_CREDENTIALS_DIR, zoneFile: ZONE_FILE }))],
       env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
       securityContext: containerSecurityContext,
       resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
@@ -298,14 +299,16 @@ export class CockroachStatefulSet extends Construct {
                 command: [
                   "/bin/bash",
                   "-c",
-                  startScript({
-                    namespace,
-                    clusterDomain: domain,
-                    locality: `cloud=${props.locality.cloud},region=${props.locality.region}`,
-                    zoneFile: zone ? ZONE_FILE : undefined,
-                    cacheMiB: quarterMiB,
-                    maxSqlMemoryMiB: quarterMiB,
-                  }),
+                  terraformLiteral(
+                    startScript({
+                      namespace,
+                      clusterDomain: domain,
+                      locality: `cloud=${props.locality.cloud},region=${props.locality.region}`,
+                      zoneFile: zone ? ZONE_FILE : undefined,
+                      cacheMiB: quarterMiB,
+                      maxSqlMemoryMiB: quarterMiB,
+                    }),
+                  ),
                 ],
                 env,
                 port: [

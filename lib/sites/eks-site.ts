@@ -262,12 +262,11 @@ export class EksSite extends Construct implements KubernetesSite {
       // Without it a new control plane version would leave the nodes on the old one; EKS
       // upgrades the group in place, one node at a time (updateConfig).
       version: this.cluster.version,
-      // Instance types, disk size and AMI type cannot change in place: the group is replaced.
-      // With a fixed name Terraform must delete the old group (every database node) before
-      // it creates the new one. A generated name lets the new nodes join first; EKS then
-      // drains the old ones, so the database pods move to nodes that already exist.
-      nodeGroupNamePrefix: "crdb-",
-      lifecycle: { createBeforeDestroy: true },
+      // Instance types, disk size and AMI type cannot change in place: Terraform replaces the
+      // group, destroying every database node of the site first. No create_before_destroy:
+      // Terraform would force it onto everything the group depends on, and replacing the
+      // cluster or a subnet would then collide with the fixed names and CIDRs still in use.
+      nodeGroupName: "crdb",
       nodeRoleArn: nodeRole.iamRole.arn,
       subnetIds: privateSubnets.map((s) => s.id),
       instanceTypes: [inputs.machineType],

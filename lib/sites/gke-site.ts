@@ -92,11 +92,11 @@ export class GkeSite extends Construct implements KubernetesSite {
     if (typeof project !== "string" || project === "") fail("project", project, "Give the Google Cloud project ID (a string or a token).");
     if (isLiteral(project)) checkGcpProjectId("project", project);
     checkGkeNodeCount("nodeCount", inputs.nodeCount, zones.length);
-    const { nodeCidr, podCidr, serviceCidr } = checkGkeNetwork({
-      nodeCidr: props.nodeCidr ?? "10.20.0.0/20",
-      podCidr: props.podCidr ?? "10.24.0.0/14",
-      serviceCidr: props.serviceCidr ?? "10.21.0.0/20",
-    });
+    const { nodeCidr, podCidr, serviceCidr } = checkGkeNetwork(
+      { nodeCidr: props.nodeCidr ?? "10.20.0.0/20", podCidr: props.podCidr ?? "10.24.0.0/14", serviceCidr: props.serviceCidr ?? "10.21.0.0/20" },
+      {},
+      inputs.nodeCount + zones.length,
+    );
 
     this.siteName = inputs.siteName;
     this.region = region;

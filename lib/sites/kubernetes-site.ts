@@ -79,7 +79,8 @@ export interface CloudSiteProps {
    */
   readonly kubernetesVersion?: string;
   /**
-   * Machine type of the database nodes.
+   * Machine type of the database nodes. Changing it (or `diskSizeGb`) on EKS replaces the node
+   * group, taking all of the site's database nodes down at once: one site at a time.
    * @default m6i.2xlarge (EKS), n2-standard-8 (GKE), Standard_D8s_v5 (AKS): 8 vCPU / 32 GiB
    */
   readonly machineType?: string;

@@ -216,13 +216,21 @@ export interface GkeNetwork {
   readonly serviceCidr: string;
 }
 
-/** GkeSite's address ranges; the topology file checks its `network` with this too. */
-export function checkGkeNetwork(network: GkeNetwork, fields: NetworkFieldNames<GkeNetwork> = {}): GkeNetwork {
+/**
+ * GkeSite's address ranges; the topology file checks its `network` with this too.
+ * @param maxNodes nodes the ranges must hold at once: the pool plus one surge node per zone
+ */
+export function checkGkeNetwork(network: GkeNetwork, fields: NetworkFieldNames<GkeNetwork> = {}, maxNodes = 1): GkeNetwork {
   const name = namer(fields);
   const { nodeCidr, podCidr, serviceCidr } = network;
   checkMinimumSize(name("nodeCidr"), nodeCidr, 29, "Google Cloud's smallest subnet range; it reserves 4 of its addresses");
   // The node pool leaves max_pods_per_node at 110, for which GKE gives each node a /24.
   checkMinimumSize(name("podCidr"), podCidr, 24, "GKE takes a /24 of it for each node (110 pods per node)");
+  const need = `${maxNodes} nodes at once (the pool plus one surge node per zone during upgrades)`;
+  const nodeAddresses = 2 ** (32 - prefixOf(nodeCidr)) - 4;
+  if (nodeAddresses < maxNodes) fail(name("nodeCidr"), nodeCidr, `It has ${nodeAddresses} usable addresses but must hold ${need}; use a larger block.`);
+  const podRanges = 2 ** (24 - prefixOf(podCidr));
+  if (podRanges < maxNodes) fail(name("podCidr"), podCidr, `GKE takes a /24 per node, so it holds ${podRanges} nodes but must hold ${need}; use a larger block.`);
   checkDisjointCidrs([
     [name("nodeCidr"), nodeCidr],
     [name("podCidr"), podCidr],
@@ -359,9 +367,13 @@ export function checkPrefixLength(field: string, cidr: string, min: number, max:
 }
 
 /** At least a /`maxPrefix` block, i.e. a prefix no longer than `maxPrefix`. */
+function prefixOf(cidr: string): number {
+  return Number(cidr.split("/")[1]);
+}
+
 function checkMinimumSize(field: string, cidr: string, maxPrefix: number, why: string): string {
   parseIpv4Cidr(field, cidr);
-  if (Number(cidr.split("/")[1]) > maxPrefix) fail(field, cidr, `Use a /${maxPrefix} or larger block: ${why}.`);
+  if (prefixOf(cidr) > maxPrefix) fail(field, cidr, `Use a /${maxPrefix} or larger block: ${why}.`);
   return cidr;
 }
 

@@ -348,6 +348,7 @@ function checkSiteNetwork(site: ManagedSite): void {
       checkGkeNetwork(
         { nodeCidr: site.network.subnetCidr, podCidr: site.network.podsCidr, serviceCidr: site.network.servicesCidr },
         { nodeCidr: "network.subnetCidr", podCidr: "network.podsCidr", serviceCidr: "network.servicesCidr" },
+        site.nodes.count + site.zones.length,
       );
       return;
     case "azure":

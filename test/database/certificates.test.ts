@@ -5,7 +5,7 @@ import * as path from "path";
 import { X509Certificate } from "crypto";
 import * as tls from "tls";
 import { ClientCertificate, ClusterCa, CockroachCertsSecret, CockroachStatefulSet, DEFAULT_PUBLIC_SERVICE, NodeCertificate } from "../../lib/database";
-import { Json, hasTool, onlyResource, resources, synth } from "./helpers";
+import { Json, hasTool, onlyResource, resources, renderedByTerraform, synth } from "./helpers";
 
 describe("ClusterCa, NodeCertificate, ClientCertificate", () => {
   const json = synth((stack, p) => {
@@ -166,7 +166,7 @@ describeWithOpenssl("node certificate names cover every dialled name", () => {
       });
       const join: string = onlyResource(json, "kubernetes_config_map_v1").data.join;
       for (const address of join.split(",")) names.add(address.replace(/:26257$/, ""));
-      const script: string = onlyResource(json, "kubernetes_stateful_set_v1").spec.template.spec.container[0].command[2];
+      const script = renderedByTerraform(onlyResource(json, "kubernetes_stateful_set_v1").spec.template.spec.container[0].command[2]);
       const advertise = /--advertise-addr="\$\{POD_NAME\}(\.[^:"]+):26257"/.exec(script);
       expect(advertise).not.toBeNull();
       for (const service of resources(json, "kubernetes_service_v1").filter((s) => s.spec.selector["statefulset.kubernetes.io/pod-name"])) {

@@ -1,6 +1,6 @@
 import { CockroachStatefulSet, CockroachStatefulSetProps } from "../../lib/database";
 import { startScript } from "../../lib/database/scripts";
-import { Json, onlyResource, resources, synth } from "./helpers";
+import { Json, onlyResource, resources, renderedByTerraform, synth } from "./helpers";
 
 const sites = [
   { siteName: "aws", statefulSetName: "crdb-aws", replicas: 3 },
@@ -60,7 +60,7 @@ describe("CockroachStatefulSet", () => {
 
   test("runs the exact start script with this site's names and locality", () => {
     expect(db.command.slice(0, 2)).toEqual(["/bin/bash", "-c"]);
-    expect(db.command[2]).toBe(
+    expect(renderedByTerraform(db.command[2])).toBe(
       startScript({
         namespace: "cockroachdb",
         clusterDomain: "cluster.local",

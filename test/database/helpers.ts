@@ -64,3 +64,11 @@ export function runBash(script: string, stubs: string, env: Record<string, strin
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
+
+/**
+ * What Terraform hands to Kubernetes for a literal string of the configuration: `$${` and
+ * `%%{` become `${` and `%{`. terraform-literal.test.ts proves this model with real terraform.
+ */
+export function renderedByTerraform(text: string): string {
+  return text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}

@@ -129,20 +129,19 @@ describe("EksSite", () => {
 
   test("managed node group over the private subnets of all zones, after NAT routes", () => {
     const group = single(json, "aws_eks_node_group");
+    expect(group.lifecycle).toBeUndefined();
     const [clusterKey] = Object.keys(blocksOf(json, "aws_eks_cluster"));
     expect(group).toMatchObject({
       // Upgrades follow the control plane's version.
       version: `\${aws_eks_cluster.${clusterKey}.version}`,
-      // Replacing the group (new machine type or disk size) creates the new one first.
-      node_group_name_prefix: "crdb-",
-      lifecycle: { create_before_destroy: true },
+      // Never create_before_destroy: Terraform would force it onto the cluster, subnets and NATs.
+      node_group_name: "crdb",
       instance_types: ["m6i.2xlarge"],
       ami_type: "AL2023_x86_64_STANDARD",
       disk_size: 100,
       scaling_config: { desired_size: 3, min_size: 3, max_size: 3 },
       update_config: { max_unavailable: 1 },
     });
-    expect(group.node_group_name).toBeUndefined();
     expect(group.subnet_ids).toEqual(single(json, "aws_eks_cluster").vpc_config.subnet_ids);
     expect(group.depends_on).toEqual(expect.arrayContaining([...addresses(json, "aws_route").filter((a) => a.includes("private")), ...addresses(json, "aws_route_table_association").filter((a) => a.includes("private"))]));
   });

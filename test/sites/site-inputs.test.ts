@@ -222,6 +222,14 @@ describe("rules the topology file shares with the site constructs", () => {
     expect(() => checkGkeNetwork({ ...network, podCidr: "10.24.0.0/25" }, fields)).toThrow(
       'network.podsCidr: invalid value "10.24.0.0/25". Use a /24 or larger block: GKE takes a /24 of it for each node (110 pods per node).',
     );
+    // 3 nodes over 3 zones surge to 6 at once: a /29 holds 4 node addresses, a /24 of pods one node.
+    expect(checkGkeNetwork({ ...network, nodeCidr: "10.20.0.0/28", podCidr: "10.24.0.0/21" }, fields, 6)).toBeDefined();
+    expect(() => checkGkeNetwork(network, fields, 6)).toThrow(
+      'network.subnetCidr: invalid value "10.20.0.0/29". It has 4 usable addresses but must hold 6 nodes at once (the pool plus one surge node per zone during upgrades); use a larger block.',
+    );
+    expect(() => checkGkeNetwork({ ...network, nodeCidr: "10.20.0.0/28", podCidr: "10.24.0.0/22" }, fields, 6)).toThrow(
+      'network.podsCidr: invalid value "10.24.0.0/22". GKE takes a /24 per node, so it holds 4 nodes but must hold 6 nodes at once',
+    );
     expect(() => checkGkeNetwork({ ...network, serviceCidr: "10.24.0.0/28" }, fields)).toThrow(
       'network.servicesCidr: invalid value "10.24.0.0/28". It overlaps network.podsCidr (10.24.0.0/24); choose disjoint ranges.',
     );

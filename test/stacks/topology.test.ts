@@ -307,6 +307,11 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
   ],
   ["eks kubernetes auth", { sites: [{ ...aws, kubernetesAuth: "iam" }] }, 'sites[0].kubernetesAuth: invalid value "iam". Use one of "token", "exec".'],
   ["gcp project", { accounts: { gcpProject: "crdb-prod-" } }, 'accounts.gcpProject: invalid value "crdb-prod-". Use a project ID (not the name or number) such as "my-project-123"'],
+  [
+    "gke pod range too small for the pool and its surge",
+    { sites: [{ name: "gcp", cloud: "gcp", region: "us-east4", network: { subnetCidr: "10.16.0.0/20", podsCidr: "10.20.0.0/23", servicesCidr: "10.24.0.0/20" } }] },
+    'sites[0].network.podsCidr: invalid value "10.20.0.0/23". GKE takes a /24 per node, so it holds 2 nodes but must hold 6 nodes at once (the pool plus one surge node per zone during upgrades); use a larger block.',
+  ],
   ["empty api access list", { sites: [{ ...aws, apiAccessCidrs: [] }] }, "sites[0].apiAccessCidrs: invalid value []. List at least one CIDR, or leave the field out."],
   ["api access cidr", { sites: [{ ...aws, apiAccessCidrs: ["203.0.113.0"] }] }, 'sites[0].apiAccessCidrs[0]: invalid value "203.0.113.0". Use an IPv4 CIDR block such as "10.10.0.0/16".'],
   ["gcp deletion protection", { sites: [{ name: "gcp", cloud: "gcp", region: "us-east4", deletionProtection: "no" }] }, 'sites[0].deletionProtection: invalid value "no".'],
