@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import type { z } from "zod";
-import { ConfigError, cidrsOverlap, describeValue as describe, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
+import { ConfigError, cidrsOverlap, describeValue, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
 import { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, regionFailureCapacity } from "../../lib/database/sites";
 import {
@@ -95,9 +95,9 @@ function fixFor(issue: z.core.$ZodRawIssue): string | undefined {
       return issue.input === undefined ? `This field is required: give ${expected}.` : `Use ${expected}.`;
     }
     case "invalid_value":
-      return `Use one of ${issue.values.map((v) => describe(v)).join(", ")}.`;
+      return `Use one of ${issue.values.map((v) => describeValue(v)).join(", ")}.`;
     case "invalid_union":
-      return Array.isArray(issue.options) ? `Use one of ${issue.options.map((v: unknown) => describe(v)).join(", ")}.` : undefined;
+      return Array.isArray(issue.options) ? `Use one of ${issue.options.map((v: unknown) => describeValue(v)).join(", ")}.` : undefined;
     case "too_small":
       return issue.origin === "array" ? `Give at least ${issue.minimum} item(s).` : undefined;
     default:
@@ -272,7 +272,7 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
         add(
           `${at}.clusterDomain`,
           site.clusterDomain,
-          `Every node advertises <pod>.<namespace>.svc.<clusterDomain> and every cluster must resolve it, so all sites share clusterDomain ${describe(clusterDomain)}. Use that, or a cluster whose domain is the same.`,
+          `Every node advertises <pod>.<namespace>.svc.<clusterDomain> and every cluster must resolve it, so all sites share clusterDomain ${describeValue(clusterDomain)}. Use that, or a cluster whose domain is the same.`,
         );
       }
     } else {
