@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { ExistingClusterSite } from "../lib/sites/existing-cluster-site";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
-import { planLinks, validateMesh } from "../lib/skupper/mesh";
+import { acceptsLinks, planLinks, validateMesh } from "../lib/skupper/mesh";
 import { podNames } from "../lib/core/naming";
 import { ClusterInitStack } from "./cluster-init-stack";
 import { ClusterStack } from "./cluster-stack";
@@ -30,7 +30,7 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
   validateMesh(
     databaseSites(topology).map((s) => ({ siteName: s.siteName, namespace: topology.namespace, podNames: podNames(s.statefulSetName, s.replicas) })),
   );
-  const linkPlans = planLinks(topology.sites.map((s) => s.name));
+  const linkPlans = planLinks(topology.sites.map((s) => ({ siteName: s.name, acceptsLinks: acceptsLinks(s.linkAccess) })));
   const pki = new PkiStack(app, { topology, links: linkPlans });
 
   const clusters = topology.sites.flatMap((site) => (site.cloud === "existing" ? [] : [new ClusterStack(app, { topology, site })]));
@@ -48,7 +48,7 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
         })
       : clusters.find((cluster) => cluster.site.siteName === site.name)!.site,
   );
-  const platforms = kubernetesSites.map((site) => new PlatformStack(app, { topology, site, pki }));
+  const platforms = kubernetesSites.map((site, i) => new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki }));
   const databases = kubernetesSites.map(
     (site, i) => new DatabaseStack(app, { topology, site, siteSpec: topology.sites[i], platform: platforms[i] }),
   );

@@ -43,6 +43,7 @@ export class DatabaseStack extends DeploymentStack {
       siteName: site.siteName,
       namespace,
       routerSizing: platform.routerSizingName,
+      linkAccess: siteSpec.linkAccess,
     });
 
     const sites = databaseSites(topology);

@@ -12,11 +12,13 @@ import { DeploymentStack } from "./deployment-stack";
 import { stackNames } from "./naming";
 import { PkiStack } from "./pki-stack";
 import { connectToSite } from "./site-connection";
-import type { Topology } from "./topology/types";
+import type { Site, Topology } from "./topology/types";
 
 export interface PlatformStackProps {
   readonly topology: Topology;
   readonly site: KubernetesSite;
+  /** The same site as the topology file describes it. */
+  readonly siteSpec: Site;
   readonly pki: PkiStack;
 }
 
@@ -31,7 +33,7 @@ export class PlatformStack extends DeploymentStack {
   readonly routerSizingName: string;
 
   constructor(scope: Construct, props: PlatformStackProps) {
-    const { topology, site, pki } = props;
+    const { topology, site, siteSpec, pki } = props;
     super(scope, stackNames.platform(site.siteName), topology.backend);
     const { kubernetes, helm } = connectToSite(this, site, topology);
 
@@ -75,7 +77,11 @@ export class PlatformStack extends DeploymentStack {
       annotations: site.loadBalancerAnnotations,
     });
 
-    const controller = new SkupperController(this, "skupper-controller", { provider: helm });
+    const controller = new SkupperController(this, "skupper-controller", {
+      provider: helm,
+      linkAccess: siteSpec.linkAccess,
+      clusterHost: siteSpec.cloud === "existing" ? siteSpec.nodePortHost : undefined,
+    });
     const sizing = new SkupperRouterSizing(this, "skupper-router-sizing", {
       provider: kubernetes,
       controllerNamespace: controller.namespace,

@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
-import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION } from "./mesh";
+import { fail } from "../core/validation";
+import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION, SkupperLinkAccessType, checkSkupperClusterHost, checkSkupperLinkAccess } from "./mesh";
 
 export const SKUPPER_CHART_REPOSITORY = "oci://quay.io/skupper/helm";
 export const SKUPPER_CHART = "skupper";
@@ -41,6 +42,20 @@ export interface SkupperControllerProps {
    */
   readonly routerImage?: string;
   /**
+   * The link access of the Site in this cluster (SkupperSite `linkAccess`): the controller
+   * rejects a Site whose access type it was not started with, so this enables it.
+   * @default "loadbalancer"
+   */
+  readonly linkAccess?: SkupperLinkAccessType;
+  /**
+   * The IPv4 address or DNS name through which peers reach a node of this cluster; required
+   * for, and only allowed with, `linkAccess: "nodeport"`. The controller refuses to enable
+   * nodeport without it (chart value `clusterHost`, env SKUPPER_CLUSTER_HOST) and publishes it
+   * with the NodePort as the Site's endpoints.
+   * @default none
+   */
+  readonly clusterHost?: string;
+  /**
    * Seconds Helm waits for the controller Deployment to become ready.
    * @default 600
    */
@@ -55,6 +70,7 @@ interface SkupperChartValues {
   readonly routerImage: string;
   readonly enabledAccessTypes: string;
   readonly defaultAccessType: string;
+  readonly clusterHost?: string;
 }
 
 /**
@@ -63,8 +79,9 @@ interface SkupperChartValues {
  * The chart starts the controller with `-enable-grants -grant-server-autoconfigure`, which
  * creates a SecuredAccess for the grant server with the DEFAULT access type. We link with
  * pre-issued certificates and never use grants, so the default is `local` (a ClusterIP
- * Service, no public load balancer) and Sites ask for `loadbalancer` explicitly. Only the
- * two access types we use are enabled.
+ * Service, no public load balancer) and Sites ask for their link access explicitly. Only
+ * `local` and the Site's access type are enabled (`loadbalancer` always, for compatibility
+ * with Sites created before linkAccess existed).
  *
  * Helm installs the chart's CRDs on install but never upgrades them: moving to another
  * Skupper version means applying its CRDs first, one site at a time (a controller restart
@@ -84,13 +101,22 @@ export class SkupperController extends Construct {
       routerImage: `quay.io/skupper/skupper-router:${SKUPPER_ROUTER_VERSION}`,
     };
     const pinned = (field: keyof typeof defaultImages) => checkPinnedImage(field, props[field] ?? defaultImages[field], defaultImages[field]);
+    const linkAccess = checkSkupperLinkAccess("linkAccess", props.linkAccess ?? "loadbalancer");
+    if (linkAccess === "nodeport" && props.clusterHost === undefined) {
+      fail("clusterHost", props.clusterHost, 'linkAccess "nodeport" needs the address peers dial: the IP or DNS name of a node (or of a proxy in front of the nodes).');
+    }
+    if (linkAccess !== "nodeport" && props.clusterHost !== undefined) {
+      fail("clusterHost", props.clusterHost, `Only linkAccess "nodeport" uses a cluster host (this is "${linkAccess}"); remove clusterHost.`);
+    }
+    const enabledAccessTypes = ["local", "loadbalancer", ...(linkAccess === "nodeport" || linkAccess === "route" ? [linkAccess] : [])];
     const values: SkupperChartValues = {
       scope: "cluster",
       controllerImage: pinned("controllerImage"),
       kubeAdaptorImage: pinned("kubeAdaptorImage"),
       routerImage: pinned("routerImage"),
-      enabledAccessTypes: "local,loadbalancer",
+      enabledAccessTypes: enabledAccessTypes.join(","),
       defaultAccessType: "local",
+      ...(props.clusterHost === undefined ? {} : { clusterHost: checkSkupperClusterHost("clusterHost", props.clusterHost) }),
     };
     this.release = new Release(this, "release", {
       provider: props.provider,

@@ -2,17 +2,21 @@ export {
   SKUPPER_API_VERSION,
   SKUPPER_EDGE_PORT,
   SKUPPER_INTER_ROUTER_PORT,
+  SKUPPER_LINK_ACCESS_TYPES,
   SKUPPER_ROUTER_VERSION,
   SKUPPER_SITE_CA_SECRET,
   SKUPPER_VERSION,
   MAX_SKUPPER_SITE_NAME,
+  acceptsLinks,
+  checkSkupperClusterHost,
+  checkSkupperLinkAccess,
   checkSkupperSiteName,
   planLinks,
   skupperRouterGroups,
   skupperSiteCaCommonName,
   validateMesh,
 } from "./mesh";
-export type { SkupperLinkPlan, SkupperMeshSite } from "./mesh";
+export type { SkupperLinkAccessType, SkupperLinkPlan, SkupperMeshMember, SkupperMeshSite } from "./mesh";
 export * from "./site-ca";
 export * from "./controller";
 export * from "./router-sizing";

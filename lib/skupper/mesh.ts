@@ -3,7 +3,7 @@
  * input rules every Skupper construct relies on. Facts are from Skupper 2.2.1's controller
  * (internal/kube/site/site.go, internal/kube/certificates/mgr.go).
  */
-import { checkDnsLabel, checkUniqueNames, fail } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkUniqueNames, fail } from "../core/validation";
 
 /** The Skupper release these constructs are written and tested against. */
 export const SKUPPER_VERSION = "2.2.1";
@@ -73,16 +73,81 @@ function checkUniqueSiteNames(field: (i: number) => string, names: readonly stri
 }
 
 /**
- * The full mesh: one link per pair of sites, N(N-1)/2 in all. Direction rule: the site whose
- * name sorts first (JavaScript code-unit order) dials the other. It depends only on the two
- * names, so reordering the topology or adding a site never flips an existing link (which
- * would delete and recreate it). A link carries traffic both ways, so one per pair suffices.
+ * How peers reach a Site's router (`Site.spec.linkAccess`), as far as Skupper 2.2.1 supports
+ * it here: `loadbalancer` (a LoadBalancer Service per router group), `nodeport` (a NodePort
+ * Service; the controller publishes its cluster host, which it must be started with), `route`
+ * (an OpenShift Route, TLS passthrough; only where the route API exists) or `none` (no inbound
+ * access: the site only dials out). The controller also knows ingress, contour and gateway
+ * types, which need per-cluster controllers and domains this project does not configure.
  */
-export function planLinks(siteNames: readonly string[]): SkupperLinkPlan[] {
-  checkUniqueSiteNames((i) => `siteNames[${i}]`, siteNames);
-  const sorted = [...siteNames].sort();
+export const SKUPPER_LINK_ACCESS_TYPES = ["loadbalancer", "nodeport", "route", "none"] as const;
+export type SkupperLinkAccessType = (typeof SKUPPER_LINK_ACCESS_TYPES)[number];
+
+export function checkSkupperLinkAccess(field: string, value: SkupperLinkAccessType): SkupperLinkAccessType {
+  if (!SKUPPER_LINK_ACCESS_TYPES.includes(value)) {
+    fail(field, value, `Use one of ${SKUPPER_LINK_ACCESS_TYPES.map((t) => `"${t}"`).join(", ")}.`);
+  }
+  return value;
+}
+
+/** Whether peers can dial a site with this link access. */
+export function acceptsLinks(linkAccess: SkupperLinkAccessType): boolean {
+  return linkAccess !== "none";
+}
+
+/**
+ * The host peers dial for a `nodeport` site: an IPv4 address or a DNS name of a node (or of
+ * something in front of the nodes). The controller publishes it verbatim as the Site's
+ * endpoint host and the router's server certificate gets it as a SAN.
+ */
+export function checkSkupperClusterHost(field: string, host: string): string {
+  if (typeof host === "string" && /^[0-9.]+$/.test(host)) {
+    const octets = host.split(".");
+    if (octets.length !== 4 || octets.some((o) => o === "" || Number(o) > 255 || (o.length > 1 && o.startsWith("0")))) {
+      fail(field, host, 'Use an IPv4 address such as "192.0.2.10" or a DNS name such as "node1.example.com".');
+    }
+    return host;
+  }
+  return checkDnsSubdomain(field, host);
+}
+
+/** A site as planLinks sees it. */
+export interface SkupperMeshMember {
+  readonly siteName: string;
+  /**
+   * Whether peers can dial this site (its linkAccess is not `none`).
+   * @default true
+   */
+  readonly acceptsLinks?: boolean;
+}
+
+/**
+ * The full mesh: one link per pair of sites, N(N-1)/2 in all. Direction rule: the site whose
+ * name sorts first (JavaScript code-unit order) dials the other, unless the other accepts no
+ * links (linkAccess `none`); then the other dials. It depends only on the two sites, so
+ * reordering the topology or adding a site never flips an existing link (which would delete
+ * and recreate it); changing a site's link access to or from `none` flips only its own links.
+ * A link carries traffic both ways, so one per pair suffices. Two sites that both accept no
+ * links cannot be joined: that fails naming both.
+ */
+export function planLinks(sites: readonly (string | SkupperMeshMember)[]): SkupperLinkPlan[] {
+  const members = sites.map((s) => (typeof s === "string" ? { siteName: s, acceptsLinks: true } : { acceptsLinks: true, ...s }));
+  checkUniqueSiteNames((i) => `siteNames[${i}]`, members.map((m) => m.siteName));
+  const sorted = [...members].sort((a, b) => (a.siteName < b.siteName ? -1 : a.siteName > b.siteName ? 1 : 0));
   const links: SkupperLinkPlan[] = [];
-  sorted.forEach((from, i) => sorted.slice(i + 1).forEach((to) => links.push({ from, to })));
+  sorted.forEach((first, i) =>
+    sorted.slice(i + 1).forEach((second) => {
+      if (second.acceptsLinks) links.push({ from: first.siteName, to: second.siteName });
+      else if (first.acceptsLinks) links.push({ from: second.siteName, to: first.siteName });
+      else {
+        fail(
+          `siteNames[${members.indexOf(second)}]`,
+          second.siteName,
+          `Sites "${first.siteName}" and "${second.siteName}" both accept no links (linkAccess "none"), so neither can dial the other; give one of them inbound link access (loadbalancer, nodeport or route).`,
+        );
+      }
+    }),
+  );
   return links;
 }
 

@@ -5,7 +5,7 @@ import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE } from "../core/naming";
 import { checkDnsLabel, checkDuration, checkNamespace } from "../core/validation";
-import { SKUPPER_API_VERSION, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
+import { SKUPPER_API_VERSION, SkupperLinkAccessType, acceptsLinks, checkSkupperLinkAccess, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
 import { DEFAULT_SKUPPER_ROUTER_SIZING } from "./router-sizing";
 
 export interface SkupperSiteProps {
@@ -28,6 +28,13 @@ export interface SkupperSiteProps {
    */
   readonly ha?: boolean;
   /**
+   * How peers reach this site's router: `loadbalancer`, `nodeport` (the controller must be
+   * started with the cluster host, SkupperController `clusterHost`), `route` (OpenShift) or
+   * `none` (the site only dials out; no peer may be planned to dial it).
+   * @default "loadbalancer"
+   */
+  readonly linkAccess?: SkupperLinkAccessType;
+  /**
    * How long create/update waits for the Site to be Ready, which includes the cloud
    * provisioning the load balancer.
    * @default "20m"
@@ -41,8 +48,9 @@ export interface SkupperSiteProps {
 }
 
 /**
- * The Skupper Site of one cluster, with link access through a cloud load balancer, waited
- * on until Ready; its link endpoints are read back for the peers that dial it.
+ * The Skupper Site of one cluster, with link access through a cloud load balancer (or a
+ * NodePort, an OpenShift Route, or none), waited on until Ready; its link endpoints are read
+ * back for the peers that dial it.
  *
  * Needs, a stage earlier (platform stack): the controller (SkupperController), the CA
  * Secret (SkupperSiteCaSecret), the sizing profile (SkupperRouterSizing) and, for
@@ -76,12 +84,15 @@ export class SkupperSite extends Construct {
    * boundary as a plain output, whatever the number of endpoints.
    */
   public readonly linkEndpoints: string;
+  public readonly linkAccess: SkupperLinkAccessType;
 
   constructor(scope: Construct, id: string, props: SkupperSiteProps) {
     super(scope, id);
     this.siteName = checkSkupperSiteName("siteName", props.siteName);
     this.namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const ha = props.ha ?? false;
+    this.linkAccess = checkSkupperLinkAccess("linkAccess", props.linkAccess ?? "loadbalancer");
+    const inbound = acceptsLinks(this.linkAccess);
     this.routerGroups = skupperRouterGroups(ha);
     const readyTimeout = checkDuration("readyTimeout", props.readyTimeout ?? "20m");
     const deleteTimeout = checkDuration("deleteTimeout", props.deleteTimeout ?? "10m");
@@ -94,12 +105,12 @@ export class SkupperSite extends Construct {
         kind: "Site",
         metadata,
         spec: {
-          linkAccess: "loadbalancer",
+          linkAccess: this.linkAccess,
           ha,
           settings: { size: checkDnsLabel("routerSizing", props.routerSizing ?? DEFAULT_SKUPPER_ROUTER_SIZING) },
         },
       },
-      wait: { fields: readyFields(ha) },
+      wait: { fields: readyFields(ha && inbound) },
       timeouts: { create: readyTimeout, update: readyTimeout, delete: deleteTimeout },
     });
     // The manifest resource's `object` drops status (it is not in the configuration); the
@@ -114,14 +125,15 @@ export class SkupperSite extends Construct {
     });
     // A local, so that what crosses to another stack is this string: a reference into the
     // data source would make cdktf export the whole Site object and encode it over there.
-    const endpoints = Fn.jsonencode(Fn.lookupNested(this.resource.object, ["status", "endpoints"]));
+    // A site without link access publishes no endpoints (and the status has no such key).
+    const endpoints = inbound ? Fn.jsonencode(Fn.lookupNested(this.resource.object, ["status", "endpoints"])) : "[]";
     this.linkEndpoints = new TerraformLocal(this, "link-endpoints", endpoints).asString;
   }
 }
 
 /**
- * Ready means Configured, Running and Resolved (at least one endpoint) - Site.requiredConditions()
- * in pkg/apis/skupper/v2alpha1. For HA both groups must be resolved, which Ready alone does
+ * Ready means Configured, Running and Resolved (at least one endpoint; without link access
+ * only the first two) - Site.requiredConditions() in pkg/apis/skupper/v2alpha1. For HA both groups must be resolved, which Ready alone does
  * not promise: wait for a fourth endpoint (each group publishes inter-router and edge).
  */
 function readyFields(ha: boolean): Record<string, string> {

@@ -30,6 +30,7 @@ import {
   checkRegion,
   type CloudName,
 } from "../../lib/sites/site-inputs";
+import { checkSkupperClusterHost } from "../../lib/skupper/mesh";
 import { DEFAULT_KEY_PREFIX, DEFAULT_KUBECONFIG_PATH, DEFAULT_STATE_DIRECTORY } from "./defaults";
 
 /** A strict object whose unknown-key message lists the keys that are allowed, to catch typos. */
@@ -103,6 +104,12 @@ function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape, E ext
     network: strict(network).optional(),
     // Unset: the Kubernetes API endpoint is public (authentication still required).
     apiAccessCidrs: z.array(cidr).min(1, { error: "List at least one CIDR, or leave the field out." }).optional(),
+    // The clusters' nodes sit in private subnets: peers reach a managed site through its load balancer or not at all.
+    linkAccess: z
+      .enum(["loadbalancer", "none"], {
+        error: 'Use "loadbalancer" or "none" (dial out only); nodeport and route are for existing clusters.',
+      })
+      .default("loadbalancer"),
     ...extra,
   });
 }
@@ -149,6 +156,13 @@ export const siteSchema = z.discriminatedUnion("cloud", [
     }),
     storageClassName: dnsSubdomain,
     clusterDomain: dnsSubdomain.optional(),
+    // A cluster without a load-balancer controller: nodeport with nodePortHost, route on OpenShift, or none.
+    linkAccess: z
+      .enum(["loadbalancer", "nodeport", "route", "none"], {
+        error: 'Use "loadbalancer", "nodeport" (with nodePortHost), "route" (OpenShift) or "none" (dial out only).',
+      })
+      .default("loadbalancer"),
+    nodePortHost: checkedString(checkSkupperClusterHost).optional(),
   }),
 ]);
 

@@ -4,6 +4,7 @@
  */
 import type { SiteCloud } from "../../lib/sites/kubernetes-site";
 import type { EksAuthentication } from "../../lib/sites/site-inputs";
+import type { SkupperLinkAccessType } from "../../lib/skupper/mesh";
 
 /** "region": the database survives losing a whole site (cloud); "zone": one zone per site. */
 export type SurvivalGoal = "zone" | "region";
@@ -27,6 +28,12 @@ interface SiteBase {
   readonly zones: readonly string[];
   /** CockroachDB pods in this site. */
   readonly replicas: number;
+  /**
+   * How the other sites reach this site's Skupper router: "loadbalancer" (default), "none"
+   * (this site dials every peer and accepts no links), and on existing clusters "nodeport"
+   * (with nodePortHost) or "route" (OpenShift).
+   */
+  readonly linkAccess: SkupperLinkAccessType;
 }
 
 interface ManagedSiteBase extends SiteBase {
@@ -106,6 +113,8 @@ export interface ExistingSite extends SiteBase {
   readonly storageClassName: string;
   /** Equal to the topology's clusterDomain (validated): every site must resolve every pod's FQDN. */
   readonly clusterDomain: string;
+  /** With linkAccess "nodeport": the node IP or DNS name the peers dial (the controller's cluster host). */
+  readonly nodePortHost?: string;
 }
 
 export type ManagedSite = AwsSite | GcpSite | AzureSite;

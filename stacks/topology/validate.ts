@@ -232,6 +232,7 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
   const regions = new Map<string, number>();
   const kubeconfigs = new Map<string, number>();
   const cidrs: CidrEntry[] = [];
+  let firstDialOnly: ResolvedSite | undefined;
   for (const { index, site } of sites) {
     const at = `sites[${index}]`;
     const first = names.get(site.name);
@@ -263,7 +264,24 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
       }
     }
 
+    // Two sites that accept no links could never be joined (planLinks fails on them too).
+    if (site.linkAccess === "none") {
+      if (firstDialOnly === undefined) firstDialOnly = { index, site };
+      else {
+        add(
+          `${at}.linkAccess`,
+          site.linkAccess,
+          `sites[${firstDialOnly.index}] ("${firstDialOnly.site.name}") accepts no links either, so "${site.name}" and "${firstDialOnly.site.name}" cannot link to each other; give one of them inbound link access (loadbalancer, or on an existing cluster nodeport or route).`,
+        );
+      }
+    }
+
     if (site.cloud === "existing") {
+      if (site.linkAccess === "nodeport" && site.nodePortHost === undefined) {
+        add(`${at}.nodePortHost`, site.nodePortHost, 'linkAccess "nodeport" needs the IP or DNS name of a node that the other sites can reach.');
+      } else if (site.linkAccess !== "nodeport" && site.nodePortHost !== undefined) {
+        add(`${at}.nodePortHost`, site.nodePortHost, `Only linkAccess "nodeport" uses nodePortHost (this site has "${site.linkAccess}"); remove it or set linkAccess: nodeport.`);
+      }
       const key = `${site.kubeconfig.path}\u0000${site.kubeconfig.context}`;
       const same = kubeconfigs.get(key);
       if (same === undefined) kubeconfigs.set(key, index);

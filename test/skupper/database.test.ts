@@ -49,7 +49,27 @@ describe("SkupperSite", () => {
     expect(out.output?.endpoints.value).toBe(`\${local.${localId}}`);
   });
 
+  test.each(["nodeport", "route", "none"] as const)("linkAccess %s is what the Site asks for, valid against the CRD", (linkAccess) => {
+    const out = synth((scope, p) => {
+      const s = new SkupperSite(scope, "site", { provider: p.kubernetes, siteName: "dc1", linkAccess, ha: true });
+      expect(s.linkAccess).toBe(linkAccess);
+      new TerraformOutput(scope, "endpoints", { value: s.linkEndpoints });
+    });
+    const [m] = manifestsOfKind(out, "Site");
+    expect(m.spec).toEqual({ linkAccess, ha: true, settings: { size: "cockroachdb" } });
+    expect(skupperCrds().validate(m)).toEqual({ errors: [], skipped: [] });
+    const [resource] = Object.values(ofType(out, "kubernetes_manifest"));
+    if (linkAccess === "none") {
+      // No endpoints are ever published: Ready is Configured + Running, and nobody dials it.
+      expect(resource.wait).toEqual({ fields: { "status.status": "^Ready$" } });
+      expect(Object.values(out.locals ?? {})).toEqual(["[]"]);
+    } else {
+      expect(resource.wait).toEqual({ fields: { "status.status": "^Ready$", "status.endpoints[3].host": "^.+$" } });
+    }
+  });
+
   test.each([
+    [{ siteName: "aws", linkAccess: "ingress" as never }, 'linkAccess: invalid value "ingress". Use one of "loadbalancer", "nodeport", "route", "none".'],
     [{ siteName: "a".repeat(57) }, `siteName: invalid value "${"a".repeat(57)}". The site CA's common name`],
     [{ siteName: "aws", namespace: "CockroachDB" }, 'namespace: invalid value "CockroachDB".'],
     [{ siteName: "aws", routerSizing: "Big" }, 'routerSizing: invalid value "Big".'],

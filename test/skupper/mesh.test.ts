@@ -1,6 +1,9 @@
 import { ConfigError } from "../../lib/core/validation";
 import {
   MAX_SKUPPER_SITE_NAME,
+  SKUPPER_LINK_ACCESS_TYPES,
+  checkSkupperClusterHost,
+  checkSkupperLinkAccess,
   checkSkupperSiteName,
   planLinks,
   skupperRouterGroups,
@@ -29,6 +32,37 @@ describe("planLinks", () => {
     const before = planLinks(["gcp", "aws", "azure"]);
     const after = planLinks(["azure", "onprem", "aws", "gcp"]);
     for (const link of before) expect(after).toContainEqual(link);
+  });
+
+  test("a site without inbound access dials every peer; the others keep their directions", () => {
+    const all = ["aws", "azure", "dc1", "gcp"];
+    const links = planLinks(all.map((siteName) => ({ siteName, acceptsLinks: siteName !== "azure" })));
+    expect(links).toEqual([
+      { from: "azure", to: "aws" },
+      { from: "aws", to: "dc1" },
+      { from: "aws", to: "gcp" },
+      { from: "azure", to: "dc1" },
+      { from: "azure", to: "gcp" },
+      { from: "dc1", to: "gcp" },
+    ]);
+    expect(links).toHaveLength(6);
+    expect(links.filter((l) => l.to === "azure")).toEqual([]);
+    expect(links.filter((l) => l.from === "azure").map((l) => l.to).sort()).toEqual(["aws", "dc1", "gcp"]);
+    const others = planLinks(["aws", "dc1", "gcp"]);
+    for (const link of others) expect(links).toContainEqual(link);
+    // Strings and members mix; acceptsLinks defaults to true.
+    expect(planLinks(["b", { siteName: "a", acceptsLinks: false }, { siteName: "c" }])).toEqual([
+      { from: "a", to: "b" },
+      { from: "a", to: "c" },
+      { from: "b", to: "c" },
+    ]);
+    expect(planLinks(["b", { siteName: "z", acceptsLinks: false }])).toEqual([{ from: "z", to: "b" }]);
+  });
+
+  test("two sites without inbound access fail, naming both", () => {
+    expect(() => planLinks(["aws", { siteName: "dc2", acceptsLinks: false }, { siteName: "dc1", acceptsLinks: false }])).toThrow(
+      'siteNames[1]: invalid value "dc2". Sites "dc1" and "dc2" both accept no links (linkAccess "none"), so neither can dial the other; give one of them inbound link access (loadbalancer, nodeport or route).',
+    );
   });
 
   test("rejects duplicate and invalid site names", () => {
@@ -110,5 +144,22 @@ describe("validateMesh", () => {
       expect(e).toBeInstanceOf(ConfigError);
       expect((e as ConfigError).field).toBe("sites[1].siteName");
     }
+  });
+});
+
+describe("link access inputs", () => {
+  test.each(["192.0.2.10", "node1.dc1.example.com", "gateway"])("accepts the cluster host %j", (host) => {
+    expect(checkSkupperClusterHost("clusterHost", host)).toBe(host);
+  });
+
+  test.each(["300.1.2.3", "10.0.0", "010.0.0.1", "Node1.example.com", "node 1", ""])("rejects the cluster host %j", (host) => {
+    expect(() => checkSkupperClusterHost("clusterHost", host)).toThrow(`clusterHost: invalid value ${JSON.stringify(host)}.`);
+  });
+
+  test("only the access types this project supports", () => {
+    expect(SKUPPER_LINK_ACCESS_TYPES.map((t) => checkSkupperLinkAccess("linkAccess", t))).toEqual(["loadbalancer", "nodeport", "route", "none"]);
+    expect(() => checkSkupperLinkAccess("linkAccess", "ingress" as never)).toThrow(
+      'linkAccess: invalid value "ingress". Use one of "loadbalancer", "nodeport", "route", "none".',
+    );
   });
 });

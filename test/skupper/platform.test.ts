@@ -59,6 +59,28 @@ describe("SkupperController", () => {
     );
   });
 
+  test("enables the Site's link access: nodeport with the cluster host, route", () => {
+    const release = (props: Record<string, unknown>) =>
+      values(Object.values(ofType(synth((scope, p) => new SkupperController(scope, "skupper", { provider: p.helm, ...props })), "helm_release"))[0]);
+    expect(release({ linkAccess: "nodeport", clusterHost: "192.0.2.10" })).toMatchObject({
+      enabledAccessTypes: "local,loadbalancer,nodeport",
+      defaultAccessType: "local",
+      clusterHost: "192.0.2.10",
+    });
+    expect(release({ linkAccess: "route" }).enabledAccessTypes).toBe("local,loadbalancer,route");
+    const none = release({ linkAccess: "none" });
+    expect(none.enabledAccessTypes).toBe("local,loadbalancer");
+    expect(none).not.toHaveProperty("clusterHost");
+  });
+
+  test.each([
+    [{ linkAccess: "nodeport" }, 'clusterHost: invalid value undefined. linkAccess "nodeport" needs the address peers dial'],
+    [{ linkAccess: "route", clusterHost: "192.0.2.10" }, 'clusterHost: invalid value "192.0.2.10". Only linkAccess "nodeport" uses a cluster host (this is "route"); remove clusterHost.'],
+    [{ linkAccess: "nodeport", clusterHost: "node_1" }, 'clusterHost: invalid value "node_1". Use an RFC 1123 subdomain'],
+  ])("rejects the link access %j", (props, message) => {
+    expect(() => synth((scope, p) => new SkupperController(scope, "s", { provider: p.helm, ...props }))).toThrow(message);
+  });
+
   test("rejects a bad namespace and a short timeout", () => {
     expect(() => synth((scope, p) => new SkupperController(scope, "s", { provider: p.helm, namespace: "Skupper" }))).toThrow(
       'namespace: invalid value "Skupper".',

@@ -6,6 +6,7 @@ import { Testing } from "cdktf";
 import { buildDeployment } from "../../stacks/app";
 import { defaultTopology, parseTopology } from "../../stacks/topology";
 import type { Topology } from "../../stacks/topology";
+import { CRD_DIR, skupperCrds } from "../skupper/crd-validator";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -235,6 +236,55 @@ describe("other topologies", () => {
     expect(stacks["lab-database"].output.sql_shell.value).toContain("kubectl --kubeconfig /etc/kube/lab.yaml --context lab-admin --namespace cockroachdb exec");
     const script: string = values(stacks["cluster-init"], "kubernetes_job_v1")[0].spec.template.spec.container[0].command[2];
     expect(script).not.toContain("num_replicas");
+  });
+
+  test("on-premises clusters without load balancers: nodeport with its host, and a site that only dials out", () => {
+    const existing = (name: string, extra: Record<string, unknown>) => ({
+      name,
+      cloud: "existing",
+      region: name,
+      kubeconfig: { path: `/etc/kube/${name}.yaml`, context: name },
+      storageClassName: "fast",
+      ...extra,
+    });
+    const topology = parseTopology(
+      {
+        survivalGoal: "zone",
+        sites: [
+          existing("dc1", { linkAccess: "nodeport", nodePortHost: "192.0.2.10" }),
+          // By name, dc1 would dial zz; zz accepts no links, so zz dials dc1.
+          existing("zz", { linkAccess: "none" }),
+          { name: "aws", cloud: "aws", region: "us-west-2" },
+        ],
+      },
+      "inline",
+    );
+    const { stacks, dependencies } = synthApp(topology);
+    const crds = fs.existsSync(CRD_DIR) ? skupperCrds() : undefined;
+    if (!crds) console.log(`Skipping the CRD check of the Sites: no Skupper CRD schemas at ${CRD_DIR}.`);
+    const siteOf = (name: string) => manifests(stacks[`${name}-database`], "Site")[0];
+    for (const name of ["dc1", "zz", "aws"]) {
+      if (crds) expect(crds.validate(siteOf(name))).toEqual({ errors: [], skipped: [] });
+    }
+    expect(siteOf("dc1").spec.linkAccess).toBe("nodeport");
+    expect(siteOf("zz").spec.linkAccess).toBe("none");
+    expect(siteOf("aws").spec.linkAccess).toBe("loadbalancer");
+    const chart = (name: string) => JSON.parse(values(stacks[`${name}-platform`], "helm_release")[0].values[0]);
+    expect(chart("dc1")).toMatchObject({ enabledAccessTypes: "local,loadbalancer,nodeport", clusterHost: "192.0.2.10" });
+    expect(chart("zz")).not.toHaveProperty("clusterHost");
+    // The dial-only site dials both peers; aws dials dc1 by name; dc1 dials nobody, so it has no links stack.
+    const linkTargets = (name: string) => manifests(stacks[`${name}-links`], "Link").map((l: Json) => l.metadata.name).sort();
+    expect(linkTargets("zz")).toEqual(["link-to-aws", "link-to-dc1"]);
+    expect(linkTargets("aws")).toEqual(["link-to-dc1"]);
+    expect(stacks["dc1-links"]).toBeUndefined();
+    expect(dependencies["zz-links"]).toEqual(expect.arrayContaining(["dc1-database", "zz-database"]));
+  });
+
+  test("two sites that accept no links fail at synth, naming both", () => {
+    const sites = ["a", "b"].map((name) => ({ name, cloud: "existing", region: name, kubeconfig: { context: name }, storageClassName: "fast", linkAccess: "none" }));
+    expect(() => parseTopology({ survivalGoal: "zone", sites: [...sites, { ...sites[0], name: "c", region: "c", kubeconfig: { context: "c" }, linkAccess: "loadbalancer", replicas: 3 }] }, "inline")).toThrow(
+      'sites[1].linkAccess: invalid value "none". sites[0] ("a") accepts no links either, so "b" and "a" cannot link to each other',
+    );
   });
 
   test("site options of the topology file reach the cluster stacks", () => {

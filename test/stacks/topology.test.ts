@@ -86,7 +86,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "misspelt-field.yaml",
     [
       "sites[0].region: invalid value undefined. This field is required: give a string.",
-      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, kubernetesVersion, nodes, network, apiAccessCidrs, adminPrincipalArns, kubernetesAuth).',
+      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, adminPrincipalArns, kubernetesAuth).',
     ],
   ],
   ["existing-without-context.yaml", ["sites[0].kubeconfig.context: invalid value undefined. Name the kubeconfig context of this cluster"]],
@@ -343,6 +343,52 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
   ["organization", { backend: { type: "cloud", organization: "", workspacePrefix: "crdb" } }, 'backend.organization: invalid value "". Use a non-empty string.'],
 ];
 
+describe("link access", () => {
+  const dc = (name: string, extra: Record<string, unknown>) => ({
+    name,
+    cloud: "existing",
+    region: name,
+    kubeconfig: { context: name },
+    storageClassName: "ssd",
+    ...extra,
+  });
+  const parse = (sites: unknown[]) => () => parseTopology({ survivalGoal: "zone", sites }, "inline");
+
+  test("defaults to loadbalancer; existing clusters take nodeport with its host, route and none", () => {
+    const topology = parse([
+      aws,
+      dc("dc1", { linkAccess: "nodeport", nodePortHost: "node1.dc1.example.com" }),
+      dc("dc2", { linkAccess: "route" }),
+      dc("dc3", { linkAccess: "none" }),
+    ])();
+    expect(topology.sites.map((s) => s.linkAccess)).toEqual(["loadbalancer", "nodeport", "route", "none"]);
+    expect((topology.sites[1] as ExistingSite).nodePortHost).toBe("node1.dc1.example.com");
+  });
+
+  test("every problem with link access is reported, naming the field and both sites of an impossible link", () => {
+    expect(
+      problemsOf(
+        parse([
+          { ...aws, linkAccess: "nodeport" },
+          dc("dc1", { linkAccess: "nodeport" }),
+          dc("dc2", { linkAccess: "route", nodePortHost: "192.0.2.1" }),
+          dc("dc3", { linkAccess: "none" }),
+          dc("dc4", { linkAccess: "none" }),
+          dc("dc5", { linkAccess: "nodeport", nodePortHost: "300.1.2.3" }),
+          dc("dc6", { linkAccess: "ingress" }),
+        ]),
+      ),
+    ).toEqual([
+      'sites[0].linkAccess: invalid value "nodeport". Use "loadbalancer" or "none" (dial out only); nodeport and route are for existing clusters.',
+      'sites[5].nodePortHost: invalid value "300.1.2.3". Use an IPv4 address such as "192.0.2.10" or a DNS name such as "node1.example.com".',
+      'sites[6].linkAccess: invalid value "ingress". Use "loadbalancer", "nodeport" (with nodePortHost), "route" (OpenShift) or "none" (dial out only).',
+      "sites[1].nodePortHost: invalid value undefined. linkAccess \"nodeport\" needs the IP or DNS name of a node that the other sites can reach.",
+      'sites[2].nodePortHost: invalid value "192.0.2.1". Only linkAccess "nodeport" uses nodePortHost (this site has "route"); remove it or set linkAccess: nodeport.',
+      'sites[4].linkAccess: invalid value "none". sites[3] ("dc3") accepts no links either, so "dc4" and "dc3" cannot link to each other; give one of them inbound link access (loadbalancer, or on an existing cluster nodeport or route).',
+    ]);
+  });
+});
+
 describe("field messages", () => {
   test.each(INLINE_CASES)("%s", (_name, overrides, expected) => {
     const raw = { survivalGoal: "zone", sites: [aws], ...overrides };
@@ -413,6 +459,8 @@ describe("valid topologies", () => {
     expect(existing.kubeconfig).toEqual({ path: path.join(FIXTURES, "valid", "kube", "dc1.yaml"), context: "dc1-admin" });
     expect(existing.storageClassName).toBe("fast-ssd");
     expect(existing.zones).toEqual([]);
+    expect(topology.sites.map((s) => s.linkAccess)).toEqual(["loadbalancer", "loadbalancer", "none", "nodeport"]);
+    expect(existing.nodePortHost).toBe("192.0.2.10");
   });
 
   test("a minimal JSON file gets per-site default networks, zones and a cloud backend", () => {
