@@ -1,6 +1,7 @@
 import {
   LOAD_BALANCER_SOURCE_RANGES_ANNOTATION,
   SkupperController,
+  type SkupperControllerProps,
   SkupperRouterServiceTemplate,
   SkupperRouterSizing,
   SkupperSiteCaSecret,
@@ -60,7 +61,7 @@ describe("SkupperController", () => {
   });
 
   test("enables the Site's link access: nodeport with the cluster host, route", () => {
-    const release = (props: Record<string, unknown>) =>
+    const release = (props: Partial<SkupperControllerProps>) =>
       values(Object.values(ofType(synth((scope, p) => new SkupperController(scope, "skupper", { provider: p.helm, ...props })), "helm_release"))[0]);
     expect(release({ linkAccess: "nodeport", clusterHost: "192.0.2.10" })).toMatchObject({
       enabledAccessTypes: "local,loadbalancer,nodeport",
@@ -73,7 +74,7 @@ describe("SkupperController", () => {
     expect(none).not.toHaveProperty("clusterHost");
   });
 
-  test.each([
+  test.each<[Partial<SkupperControllerProps>, string]>([
     [{ linkAccess: "nodeport" }, 'clusterHost: invalid value undefined. linkAccess "nodeport" needs the address peers dial'],
     [{ linkAccess: "route", clusterHost: "192.0.2.10" }, 'clusterHost: invalid value "192.0.2.10". Only linkAccess "nodeport" uses a cluster host (this is "route"); remove clusterHost.'],
     [{ linkAccess: "nodeport", clusterHost: "node_1" }, 'clusterHost: invalid value "node_1". Use an RFC 1123 subdomain'],
