@@ -4,3 +4,4 @@ export * from "./core/dependencies";
 export * from "./database";
 export * from "./skupper";
 export * from "./sites";
+export * from "./backup";

@@ -50,7 +50,14 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
   );
   const platforms = kubernetesSites.map((site, i) => new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki }));
   const databases = kubernetesSites.map(
-    (site, i) => new DatabaseStack(app, { topology, site, siteSpec: topology.sites[i], platform: platforms[i] }),
+    (site, i) =>
+      new DatabaseStack(app, {
+        topology,
+        site,
+        siteSpec: topology.sites[i],
+        platform: platforms[i],
+        backupIdentity: clusters.find((cluster) => cluster.site.siteName === site.siteName)?.backupStorage,
+      }),
   );
   const indexOf = (siteName: string) => topology.sites.findIndex((s) => s.name === siteName);
 

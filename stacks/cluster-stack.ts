@@ -1,5 +1,14 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { AzureBackupStorage } from "../lib/backup/azure-backup-storage";
+import { BackupStorage } from "../lib/backup/backup-storage";
+import { GcsBackupBucket } from "../lib/backup/gcs-backup-bucket";
+import { supportsAzureWorkloadIdentity } from "../lib/backup/names";
+import { S3BackupBucket } from "../lib/backup/s3-backup-bucket";
+import { statefulSetName } from "../lib/core/naming";
+import { warn } from "../lib/core/warnings";
+import { COCKROACH_IMAGE } from "../lib/database/common";
+import { backupTargetOf } from "./backup";
 import { AksSite } from "../lib/sites/aks-site";
 import { EksSite } from "../lib/sites/eks-site";
 import { GkeSite } from "../lib/sites/gke-site";
@@ -20,18 +29,27 @@ export interface ClusterStackProps {
  */
 export class ClusterStack extends DeploymentStack {
   readonly site: EksSite | GkeSite | AksSite;
+  /** This cloud's backup storage and the identity binding its CockroachDB pods need; undefined when another site of the cloud holds it. */
+  readonly backupStorage?: BackupStorage;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     const { topology, site } = props;
     super(scope, stackNames.cluster(site.name), topology.backend);
     const common = cloudSiteProps(site);
+    const backup = backupTargetOf(topology, site.name);
+    const access = backup && {
+      retentionDays: topology.backup.retentionDays,
+      namespace: topology.namespace,
+      serviceAccountName: statefulSetName(topology.statefulSetPrefix, site.name),
+    };
 
     let credentialsCommand: string;
     switch (site.cloud) {
       case "aws": {
+        const aws = awsProvider(this, site.region, topology.accounts);
         const eks = new EksSite(this, "site", {
           ...common,
-          provider: awsProvider(this, site.region, topology.accounts),
+          provider: aws,
           vpcCidr: site.network.vpcCidr,
           serviceCidr: site.network.serviceCidr,
           adminPrincipalArns: site.adminPrincipalArns,
@@ -42,13 +60,23 @@ export class ClusterStack extends DeploymentStack {
         const profile = topology.accounts.awsProfile ? ` --profile ${topology.accounts.awsProfile}` : "";
         credentialsCommand = `aws eks update-kubeconfig --region ${site.region} --name ${eks.clusterName} --alias ${site.name}${profile}`;
         this.site = eks;
+        if (backup && access) {
+          this.backupStorage = new S3BackupBucket(this, "backup", {
+            ...access,
+            provider: aws,
+            bucketName: backup.storageName!,
+            region: site.region,
+            clusterName: eks.cluster.name,
+          });
+        }
         break;
       }
       case "gcp": {
         const project = gcpProject(this, topology.accounts);
+        const google = googleProvider(this, site.region, project);
         const gke = new GkeSite(this, "site", {
           ...common,
-          provider: googleProvider(this, site.region, project),
+          provider: google,
           project,
           nodeCidr: site.network.subnetCidr,
           podCidr: site.network.podsCidr,
@@ -59,12 +87,24 @@ export class ClusterStack extends DeploymentStack {
           `gcloud container clusters get-credentials ${gke.clusterName} --region ${site.region} --project ${project}` +
           ` && kubectl config rename-context gke_${project}_${site.region}_${gke.clusterName} ${site.name}`;
         this.site = gke;
+        if (backup && access) {
+          this.backupStorage = new GcsBackupBucket(this, "backup", {
+            ...access,
+            provider: google,
+            project,
+            bucketName: backup.storageName!,
+            location: site.region,
+            serviceAccountId: `${gke.clusterName.slice(0, 23).replace(/-+$/, "")}-backup`,
+            workloadPoolReady: [gke.cluster],
+          });
+        }
         break;
       }
       case "azure": {
+        const azurerm = azurermProvider(this, topology.accounts);
         const aks = new AksSite(this, "site", {
           ...common,
-          provider: azurermProvider(this, topology.accounts),
+          provider: azurerm,
           vnetCidr: site.network.vnetCidr,
           nodeCidr: site.network.subnetCidr,
           podCidr: site.network.podCidr,
@@ -72,8 +112,28 @@ export class ClusterStack extends DeploymentStack {
         });
         credentialsCommand = `az aks get-credentials --resource-group ${aks.resourceGroupName} --name ${aks.clusterName} --context ${site.name}`;
         this.site = aks;
+        if (backup && access) {
+          const image = topology.cockroach.image ?? COCKROACH_IMAGE;
+          if (!supportsAzureWorkloadIdentity("cockroach.image", image)) {
+            warn(this, `cockroach.image ${image} names no version; Azure backups through workload identity need CockroachDB v25.2 or later.`);
+          }
+          this.backupStorage = new AzureBackupStorage(this, "backup", {
+            ...access,
+            provider: azurerm,
+            resourceGroupName: aks.resourceGroupName,
+            location: site.region,
+            storageAccountName: backup.storageName!,
+            oidcIssuerUrl: aks.cluster.oidcIssuerUrl,
+          });
+        }
         break;
       }
+    }
+    if (this.backupStorage && backup) {
+      new TerraformOutput(this, "backup_location", {
+        description: `Where the ${backup.label} schedule keeps this cloud's complete backup (RESTORE ... FROM LATEST IN its URI).`,
+        value: { location: this.backupStorage.location, uri: this.backupStorage.uri, schedule: backup.label },
+      });
     }
     new TerraformOutput(this, "kubectl_credentials", {
       description: "Adds this cluster to your kubeconfig.",

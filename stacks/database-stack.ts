@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { remotePodNames } from "../lib/core/naming";
+import { WorkloadIdentityBinding } from "../lib/backup/backup-storage";
 import { DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
 import { CockroachSqlClient } from "../lib/database/cockroach-sql-client";
 import { CockroachStatefulSet } from "../lib/database/cockroach-statefulset";
@@ -19,6 +20,8 @@ export interface DatabaseStackProps {
   /** The same site as the topology file describes it. */
   readonly siteSpec: Site;
   readonly platform: PlatformStack;
+  /** What the CockroachDB ServiceAccount and pods carry so the cloud's workload identity reaches the backup storage. */
+  readonly backupIdentity?: WorkloadIdentityBinding;
 }
 
 /**
@@ -59,6 +62,8 @@ export class DatabaseStack extends DeploymentStack {
       memory: topology.cockroach.memory,
       storageSize: topology.cockroach.storageSize,
       storageClassName: platform.storageClassName,
+      serviceAccountAnnotations: props.backupIdentity?.serviceAccountAnnotations,
+      podLabels: props.backupIdentity?.podLabels,
     });
 
     new SkupperPodExposure(this, "pod-exposure", {

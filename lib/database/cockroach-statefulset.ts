@@ -76,6 +76,18 @@ export interface CockroachStatefulSetProps {
   readonly nodeCertsSecretName?: string;
   /** @default DEFAULT_PUBLIC_SERVICE */
   readonly publicServiceName?: string;
+  /**
+   * Extra annotations of the ServiceAccount, e.g. a cloud's workload identity binding
+   * (`iam.gke.io/gcp-service-account`, `azure.workload.identity/client-id`).
+   * @default none
+   */
+  readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Extra labels of the pods (e.g. `azure.workload.identity/use`); they may not replace the
+   * labels the construct sets, which select the pods.
+   * @default none
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
 }
 
 const LOCALITY_VALUE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -143,10 +155,14 @@ export class CockroachStatefulSet extends Construct {
     const storageSize = props.storageSize ?? "100Gi";
     parseMemoryBytes("storageSize", storageSize);
     const zone = props.locality.zoneFromNodeLabel ?? true;
+    const podLabels = { ...(props.podLabels ?? {}) };
 
     this.name = site.statefulSetName;
     this.podNames = podNames(this.name, site.replicas);
     const selector = selectorLabels(this.name);
+    for (const key of Object.keys(podLabels)) {
+      if (key in labels(this.name, "database")) fail(`podLabels.${key}`, podLabels[key], "The construct sets this label to select its pods; use another key.");
+    }
     const meta = (name: string) => ({ name, namespace, labels: labels(this.name, "database") });
     const provider = props.provider;
     const ports = [
@@ -197,7 +213,7 @@ export class CockroachStatefulSet extends Construct {
 
     this.serviceAccount = new ServiceAccountV1(this, "service-account", {
       provider,
-      metadata: meta(this.name),
+      metadata: { ...meta(this.name), annotations: Object.keys(props.serviceAccountAnnotations ?? {}).length > 0 ? props.serviceAccountAnnotations : undefined },
       automountServiceAccountToken: false,
     });
     if (zone) {
@@ -268,7 +284,7 @@ export class CockroachStatefulSet extends Construct {
         updateStrategy: [{ type: "RollingUpdate" }],
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: labels(this.name, "database") },
+          metadata: { labels: { ...podLabels, ...labels(this.name, "database") } },
           spec: {
             // Service links would inject an env var per Service (dozens with per-pod
             // Services) and a Service named "cockroach" would set COCKROACH_PORT.

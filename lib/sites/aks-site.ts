@@ -63,6 +63,12 @@ export interface AksSiteProps extends CloudSiteProps {
    * @default true
    */
   readonly grantSubnetAccess?: boolean;
+  /**
+   * The cluster's OIDC issuer and workload identity, which let pods act as Entra ID identities
+   * without keys (backups to Blob Storage use it). Once on, AKS cannot turn the issuer off.
+   * @default true
+   */
+  readonly workloadIdentity?: boolean;
 }
 
 /**
@@ -168,6 +174,8 @@ export class AksSite extends Construct implements KubernetesSite {
         outboundType: "loadBalancer",
       },
       apiServerAccessProfile: inputs.apiAccessCidrs ? { authorizedIpRanges: inputs.apiAccessCidrs } : undefined,
+      oidcIssuerEnabled: props.workloadIdentity ?? true,
+      workloadIdentityEnabled: props.workloadIdentity ?? true,
     });
 
     if (props.grantSubnetAccess ?? true) {

@@ -32,6 +32,14 @@ import {
 } from "../../lib/sites/site-inputs";
 import { checkSkupperClusterHost } from "../../lib/skupper/mesh";
 import { DEFAULT_KEY_PREFIX, DEFAULT_KUBECONFIG_PATH, DEFAULT_STATE_DIRECTORY } from "./defaults";
+import {
+  checkAzureStorageAccountName,
+  checkBackupDestination,
+  checkCrontab,
+  checkGcsBucketName,
+  checkS3BucketName,
+} from "../../lib/backup/names";
+import { DEFAULT_RETENTION_DAYS } from "../../lib/backup/backup-storage";
 
 /** A strict object whose unknown-key message lists the keys that are allowed, to catch typos. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -125,6 +133,7 @@ export const siteSchema = z.discriminatedUnion("cloud", [
       adminPrincipalArns: z.array(checkedString(checkIamPrincipalArn)).default([]),
       // The token lives 15 minutes: a longer wait in a later stack fails with it; exec does not.
       kubernetesAuth: z.enum(EKS_AUTHENTICATIONS).default("token"),
+      backup: strict({ bucketName: checkedString(checkS3BucketName).optional() }).optional(),
     },
   ),
   managedSite(
@@ -135,7 +144,10 @@ export const siteSchema = z.discriminatedUnion("cloud", [
       servicesCidr: cidr.optional(),
     },
     // The provider's default; `cdktf destroy` needs it set to false and applied first.
-    { deletionProtection: z.boolean().default(true) },
+    {
+      deletionProtection: z.boolean().default(true),
+      backup: strict({ bucketName: checkedString(checkGcsBucketName).optional() }).optional(),
+    },
   ),
   managedSite(
     "azure",
@@ -145,7 +157,7 @@ export const siteSchema = z.discriminatedUnion("cloud", [
       podCidr: cidr.optional(),
       serviceCidr: cidr.optional(),
     },
-    {},
+    { backup: strict({ storageAccountName: checkedString(checkAzureStorageAccountName).optional() }).optional() },
   ),
   // The region and zones of an existing cluster are only locality tiers: any label will do.
   site("existing", dnsLabel, dnsLabel, {
@@ -163,6 +175,12 @@ export const siteSchema = z.discriminatedUnion("cloud", [
       })
       .default("loadbalancer"),
     nodePortHost: checkedString(checkSkupperClusterHost).optional(),
+    // Unset: this site takes no backups of its own (the clouds' schedules still cover all data).
+    backup: strict({
+      destination: checkedString(checkBackupDestination),
+      credentialsSecret: dnsSubdomain.optional(),
+      credentialsKey: pattern(/^[-._a-zA-Z0-9]{1,253}$/, "Use a Secret key: letters, digits, '-', '_' and '.'.").default("credentials"),
+    }).optional(),
   }),
 ]);
 
@@ -173,6 +191,16 @@ const cockroachSchema = strict({
   cpu: cpu.optional(),
   memory: bytes.optional(),
   storageSize: bytes.optional(),
+});
+
+const crontab = checkedString(checkCrontab);
+
+const backupSchema = strict({
+  enabled: z.boolean().default(true),
+  retentionDays: z.int({ error: "Use a whole number of days." }).min(1, { error: "Keep backups at least 1 day." }).max(3650, { error: "Use at most 3650 days." }).default(DEFAULT_RETENTION_DAYS),
+  incrementalSchedule: crontab.default("@hourly"),
+  fullSchedule: crontab.default("@daily"),
+  nameSuffix: pattern(/^[a-z0-9]{4,8}$/, "Use 4-8 lower-case letters and digits.").optional(),
 });
 
 const keyPrefix = pattern(/^[^/](.*[^/])?$/, "Use a prefix without leading or trailing '/'.").default(DEFAULT_KEY_PREFIX);
@@ -237,6 +265,7 @@ export const topologySchema = strict({
   statefulSetPrefix: dnsLabel.default(DEFAULT_STATEFULSET_PREFIX),
   cockroach: cockroachSchema.prefault({}),
   survivalGoal: z.enum(["zone", "region"]).default("region"),
+  backup: backupSchema.prefault({}),
   backend: backendSchema.prefault({ type: "local" }),
   accounts: accountsSchema.prefault({}),
 });

@@ -88,6 +88,8 @@ export interface AwsSite extends ManagedSiteBase {
    * needs the AWS CLI where Terraform runs).
    */
   readonly kubernetesAuth: EksAuthentication;
+  /** Undefined bucketName: `crdb-backup-<name>-<suffix>` (see Backup.nameSuffix). */
+  readonly backup?: { readonly bucketName?: string };
 }
 
 export interface GcpSite extends ManagedSiteBase {
@@ -95,11 +97,15 @@ export interface GcpSite extends ManagedSiteBase {
   readonly network: GcpNetwork;
   /** Terraform refuses to delete the cluster while true (the provider's default). */
   readonly deletionProtection: boolean;
+  /** Undefined bucketName: `crdb-backup-<name>-<suffix>` (see Backup.nameSuffix). */
+  readonly backup?: { readonly bucketName?: string };
 }
 
 export interface AzureSite extends ManagedSiteBase {
   readonly cloud: "azure";
   readonly network: AzureNetwork;
+  /** Undefined storageAccountName: `crdb<name><suffix>`, at most 24 characters. */
+  readonly backup?: { readonly storageAccountName?: string };
 }
 
 export interface ExistingSite extends SiteBase {
@@ -115,6 +121,30 @@ export interface ExistingSite extends SiteBase {
   readonly clusterDomain: string;
   /** With linkAccess "nodeport": the node IP or DNS name the peers dial (the controller's cluster host). */
   readonly nodePortHost?: string;
+  /** Where this site's own backup schedule writes; undefined: none. */
+  readonly backup?: ExistingSiteBackup;
+}
+
+export interface ExistingSiteBackup {
+  /** A CockroachDB external storage URI without credentials. */
+  readonly destination: string;
+  /** Secret in the namespace whose key holds the URI parameters with the credentials, appended to destination. */
+  readonly credentialsSecret?: string;
+  readonly credentialsKey: string;
+}
+
+/** The backup schedules (one per cloud, one per existing site with a destination). */
+export interface BackupSettings {
+  /** false: no buckets, identities or schedules. */
+  readonly enabled: boolean;
+  /** Days each backup file is kept. */
+  readonly retentionDays: number;
+  /** Crontab (UTC) of the incremental backups. */
+  readonly incrementalSchedule: string;
+  /** Crontab (UTC) of the full backups. */
+  readonly fullSchedule: string;
+  /** Suffix of default bucket and storage account names; undefined: derived from the deployment. */
+  readonly nameSuffix?: string;
 }
 
 export type ManagedSite = AwsSite | GcpSite | AzureSite;
@@ -204,6 +234,7 @@ export interface Topology {
   readonly statefulSetPrefix: string;
   readonly cockroach: CockroachSettings;
   readonly survivalGoal: SurvivalGoal;
+  readonly backup: BackupSettings;
   readonly backend: BackendSettings;
   readonly accounts: Accounts;
 }

@@ -20,6 +20,7 @@ import {
   defaultZones,
 } from "../../lib/sites/site-inputs";
 import { DEFAULT_REPLICAS, MAX_DEFAULT_NETWORK_SITES, defaultAwsNetwork, defaultAzureNetwork, defaultGcpNetwork } from "./defaults";
+import { backupProblems } from "../backup";
 import { siteSchema, topologySchema, type ParsedSite, type ParsedTopology } from "./schema";
 import type { BackendSettings, ManagedSite, Site, SurvivalGoal, Topology } from "./types";
 
@@ -48,7 +49,7 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
   if (!result.success || problems.length > 0) throw new TopologyError(source, problems);
 
   const parsed = result.data;
-  return {
+  const topology: Topology = {
     source,
     sites: sites.map((entry) => entry.site),
     namespace: parsed.namespace,
@@ -56,9 +57,13 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
     statefulSetPrefix: parsed.statefulSetPrefix,
     cockroach: parsed.cockroach,
     survivalGoal: parsed.survivalGoal,
+    backup: parsed.backup,
     backend: resolveBackend(parsed.backend, baseDir),
     accounts: parsed.accounts,
   };
+  const backupNames = backupProblems(topology);
+  if (backupNames.length > 0) throw new TopologyError(source, backupNames);
+  return topology;
 }
 
 // ---- schema issues -------------------------------------------------------------------------

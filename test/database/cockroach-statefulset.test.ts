@@ -186,3 +186,16 @@ describe("CockroachStatefulSet", () => {
     expect(onlyResource(build({ image: digest }), "kubernetes_stateful_set_v1").spec.template.spec.container[0].image).toBe(digest);
   });
 });
+
+describe("CockroachStatefulSet workload identity props", () => {
+  test("ServiceAccount annotations and extra pod labels reach the objects; the selector labels stay the construct's", () => {
+    const json = build({ serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": "sa@p.iam.gserviceaccount.com" }, podLabels: { "azure.workload.identity/use": "true" } });
+    expect(onlyResource(json, "kubernetes_service_account_v1").metadata.annotations).toEqual({ "iam.gke.io/gcp-service-account": "sa@p.iam.gserviceaccount.com" });
+    const sts = onlyResource(json, "kubernetes_stateful_set_v1");
+    expect(sts.spec.template.metadata.labels).toMatchObject({ "azure.workload.identity/use": "true", "app.kubernetes.io/instance": "crdb-aws" });
+    expect(sts.spec.selector.match_labels).toEqual({ "app.kubernetes.io/name": "cockroachdb", "app.kubernetes.io/instance": "crdb-aws" });
+    expect(() => build({ podLabels: { "app.kubernetes.io/instance": "other" } })).toThrow(
+      'podLabels.app.kubernetes.io/instance: invalid value "other". The construct sets this label to select its pods; use another key.',
+    );
+  });
+});

@@ -2,36 +2,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Testing } from "cdktf";
-import { buildDeployment } from "../../stacks/app";
 import { defaultTopology, parseTopology } from "../../stacks/topology";
-import type { Topology } from "../../stacks/topology";
 import { CRD_DIR, skupperCrds } from "../skupper/crd-validator";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-interface Synthesized {
-  readonly stacks: Record<string, Json>;
-  readonly dependencies: Record<string, string[]>;
-}
-
-/** Synthesizes the whole app into a temp dir, as `cdktf synth` would, and reads it back. */
-function synthApp(topology: Topology): Synthesized {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-app-"));
-  const app = Testing.app({ outdir });
-  buildDeployment(app, topology);
-  app.synth();
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  const stacks: Record<string, Json> = {};
-  const dependencies: Record<string, string[]> = {};
-  for (const [name, entry] of Object.entries<Json>(manifest.stacks)) {
-    stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8"));
-    dependencies[name] = entry.dependencies;
-  }
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return { stacks, dependencies };
-}
+import { Json, synthApp } from "./synth-app";
 
 /** A stack's level: 0 without dependencies, else one more than its deepest dependency. */
 function levels(dependencies: Record<string, string[]>): Record<string, number> {

@@ -8,12 +8,14 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { buildDeployment } from "../../stacks/app";
+import { planBackups } from "../../stacks/backup";
 import { defaultTopology } from "../../stacks/topology";
 import { offlinePlan, offlineTest } from "./offline-plan";
 
 // As in eks-plan.test.ts, without an admin principal's access entry and policy association:
-// 28 network + 8 IAM + 5 EKS resources.
-const EXPECTED_AWS_CLUSTER_RESOURCES = 28 + 8 + 5;
+// 28 network + 8 IAM + 5 EKS resources; plus the backup bucket with its 6 settings, its IAM role
+// and policy and the Pod Identity association.
+const EXPECTED_AWS_CLUSTER_RESOURCES = 28 + 8 + 5 + 10;
 
 const { run, tools } = offlineTest();
 
@@ -21,7 +23,9 @@ describe("the default app's aws-only stacks with the real terraform and aws prov
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "app-plan-"));
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
   const app = new App({ outdir });
-  buildDeployment(app, defaultTopology());
+  const topology = defaultTopology();
+  buildDeployment(app, topology);
+  const awsBucket = planBackups(topology).find((target) => target.key === "aws")!.storageName!;
   app.synth();
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   const awsOnly = Object.entries<{ synthesizedStackPath: string }>(manifest.stacks)
@@ -43,6 +47,11 @@ describe("the default app's aws-only stacks with the real terraform and aws prov
       expect(result).toMatchObject({ add: EXPECTED_AWS_CLUSTER_RESOURCES, change: 0, destroy: 0 });
       expect(result.output).toMatch(/cidr_block\s+= "10\.0\.0\.0\/16"/);
       expect(result.output).toMatch(/instance_types\s+= \[\s+\+ "m6i\.2xlarge",\s+\]/);
+      // The real provider accepted the backup bucket's settings and planned them as written.
+      expect(result.output).toContain(`+ bucket                      = "${awsBucket}"`);
+      expect(result.output).toMatch(/\+ days\s+= 30/);
+      expect(result.output).toMatch(/\+ service_account = "crdb-aws"/);
+      expect(result.output).toMatch(/\+ block_public_policy\s+= true/);
     },
     300_000,
   );
