@@ -5,3 +5,4 @@ export * from "./database";
 export * from "./skupper";
 export * from "./sites";
 export * from "./backup";
+export * from "./monitoring";

@@ -8,6 +8,9 @@ import { CockroachStatefulSet } from "../lib/database/cockroach-statefulset";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { SkupperPodExposure } from "../lib/skupper/pod-exposure";
 import { SkupperSite } from "../lib/skupper/site";
+import { CockroachAlertRules } from "../lib/monitoring/cockroach-alert-rules";
+import { CockroachServiceMonitor } from "../lib/monitoring/cockroach-service-monitor";
+import { SkupperRouterPodMonitor } from "../lib/monitoring/skupper-router-pod-monitor";
 import { DeploymentStack } from "./deployment-stack";
 import { databaseSites, stackNames } from "./naming";
 import { PlatformStack } from "./platform-stack";
@@ -73,6 +76,21 @@ export class DatabaseStack extends DeploymentStack {
       remotePods: remotePodNames(sites, site.siteName),
       localServiceNames: this.database.serviceNames,
     });
+
+    const monitoring = siteSpec.monitoring;
+    if (monitoring.prometheusOperator) {
+      const labels = monitoring.labels;
+      const monitor = new CockroachServiceMonitor(this, "metrics", { provider: kubernetes, statefulSetName: this.database.name, namespace, labels });
+      new CockroachAlertRules(this, "alerts", {
+        provider: kubernetes,
+        job: monitor.job,
+        namespace,
+        labels,
+        expectedNodes: sites.reduce((sum, s) => sum + s.replicas, 0),
+        backupMaxAgeHours: monitoring.backupMaxAgeHours > 0 ? monitoring.backupMaxAgeHours : undefined,
+      });
+      new SkupperRouterPodMonitor(this, "router-metrics", { provider: kubernetes, namespace, labels });
+    }
 
     new CockroachSqlClient(this, "sql-client", { provider: kubernetes, namespace, image: topology.cockroach.image });
 

@@ -19,7 +19,9 @@ import {
 import { checkDnsLabel, checkDnsSubdomain, checkNamespace, checkPinnedImage, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
 import {
   COCKROACH_IMAGE,
+  COCKROACH_METRICS_PATH,
   DATA_DIR,
+  METRICS_SERVICE_LABEL,
   DEFAULT_PUBLIC_SERVICE,
   NODE_CERTS_SECRET,
   certsVolumeMounts,
@@ -96,6 +98,18 @@ const MIB = 2 ** 20;
 const ZONE_DIR = "/cockroach/locality";
 const ZONE_FILE = `${ZONE_DIR}/zone`;
 const API_CREDENTIALS_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/**
+ * The conventional annotations annotation-based Prometheus setups (the community chart's
+ * `kubernetes-pods` job) scrape by. The endpoint is HTTPS with the cluster CA; such scrapers
+ * need the CA or `insecure_skip_verify`. On the pods, not a Service, so each node is one target.
+ */
+export const PROMETHEUS_SCRAPE_ANNOTATIONS: Readonly<Record<string, string>> = {
+  "prometheus.io/scrape": "true",
+  "prometheus.io/scheme": "https",
+  "prometheus.io/path": COCKROACH_METRICS_PATH,
+  "prometheus.io/port": String(COCKROACH_HTTP_PORT),
+};
 
 /**
  * One site's CockroachDB nodes: the StatefulSet, its governing headless Service, a public
@@ -178,7 +192,7 @@ export class CockroachStatefulSet extends Construct {
 
     this.headlessService = new ServiceV1(this, "headless", {
       provider,
-      metadata: meta(this.name),
+      metadata: { ...meta(this.name), labels: { ...labels(this.name, "database"), [METRICS_SERVICE_LABEL]: "true" } },
       spec: { clusterIp: "None", publishNotReadyAddresses: true, selector, port: ports },
     });
 
@@ -284,7 +298,7 @@ export class CockroachStatefulSet extends Construct {
         updateStrategy: [{ type: "RollingUpdate" }],
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: { ...podLabels, ...labels(this.name, "database") } },
+          metadata: { labels: { ...podLabels, ...labels(this.name, "database") }, annotations: PROMETHEUS_SCRAPE_ANNOTATIONS },
           spec: {
             // Service links would inject an env var per Service (dozens with per-pod
             // Services) and a Service named "cockroach" would set COCKROACH_PORT.

@@ -27,6 +27,16 @@ const COCKROACH_UID = "1000";
  */
 const SECRET_FILE_MODE = "0440";
 
+/**
+ * Marks the one Service per site whose endpoints are the site's nodes' HTTP ports (the
+ * governing headless Service): the public Service has the same selector and port, so a
+ * ServiceMonitor selecting by the pod labels alone would scrape every node twice.
+ */
+export const METRICS_SERVICE_LABEL = "cockroachdb.cdktf.io/metrics";
+
+/** Where CockroachDB serves its Prometheus metrics, on the HTTP port (HTTPS in secure mode, no login). */
+export const COCKROACH_METRICS_PATH = "/_status/vars";
+
 /** Selects one StatefulSet's pods. */
 export function selectorLabels(instance: string): Record<string, string> {
   return { "app.kubernetes.io/name": "cockroachdb", "app.kubernetes.io/instance": instance };

@@ -1,4 +1,12 @@
-export { CERTS_DIR, COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, NODE_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "./common";
+export {
+  CERTS_DIR,
+  COCKROACH_IMAGE,
+  COCKROACH_METRICS_PATH,
+  DEFAULT_PUBLIC_SERVICE,
+  METRICS_SERVICE_LABEL,
+  NODE_CERTS_SECRET,
+  ROOT_CLIENT_CERTS_SECRET,
+} from "./common";
 export { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, checkSurvivesRegionLoss, regionFailureCapacity } from "./sites";
 export * from "./cluster-ca";
 export * from "./ca-signed-certificate";

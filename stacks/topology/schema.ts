@@ -31,6 +31,7 @@ import {
   type CloudName,
 } from "../../lib/sites/site-inputs";
 import { checkSkupperClusterHost } from "../../lib/skupper/mesh";
+import { checkLabels } from "../../lib/monitoring/common";
 import { DEFAULT_KEY_PREFIX, DEFAULT_KUBECONFIG_PATH, DEFAULT_STATE_DIRECTORY } from "./defaults";
 import {
   checkAzureStorageAccountName,
@@ -78,6 +79,17 @@ const bytes = checkedString(parseMemoryBytes);
 const nonEmpty = z.string().min(1, { error: "Use a non-empty string." });
 const positiveInt = z.int({ error: "Use a whole number." }).min(1, { error: "Use a whole number >= 1." });
 
+/**
+ * Prometheus annotations are always on the pods; Prometheus Operator objects are opt-in because
+ * kubernetes_manifest needs their CRDs in the cluster when Terraform plans.
+ */
+const monitoringSchema = strict({
+  prometheusOperator: z.boolean().default(false),
+  labels: checkedBy(z.record(z.string(), z.string()), checkLabels).default({}),
+  // 0: no backup alert; 25 = one day's schedule plus an hour's slack.
+  backupMaxAgeHours: z.int({ error: "Use a whole number of hours (0: no backup alert)." }).min(0, { error: "Use a whole number of hours (0: no backup alert)." }).default(25),
+}).prefault({});
+
 /** A region of another cloud is the common slip: the sites' own check names the right form. */
 function region(cloud: CloudName) {
   return checkedString((field, value) => checkRegion(cloud, field, value));
@@ -92,6 +104,7 @@ function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, regio
     zones: z.array(zoneSchema).optional(),
     // Defaults later, to the node count of managed sites.
     replicas: positiveInt.optional(),
+    monitoring: monitoringSchema,
     ...fields,
   });
 }

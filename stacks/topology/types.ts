@@ -19,6 +19,16 @@ export interface NodePool {
   readonly diskSizeGb: number;
 }
 
+/** Prometheus Operator objects for a site (the pods always carry Prometheus scrape annotations). */
+export interface SiteMonitoring {
+  /** Create a ServiceMonitor, a PrometheusRule and a PodMonitor; their CRDs must exist at plan time. */
+  readonly prometheusOperator: boolean;
+  /** Labels on those objects, for the Prometheus's selectors (e.g. release: kube-prometheus-stack). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Alert when no backup schedule succeeded for this many hours; 0: no backup alert. */
+  readonly backupMaxAgeHours: number;
+}
+
 interface SiteBase {
   /** RFC 1123 label; names the stacks (`<name>-cluster`, ...), the StatefulSet and the Skupper Site. */
   readonly name: string;
@@ -34,6 +44,7 @@ interface SiteBase {
    * (with nodePortHost) or "route" (OpenShift).
    */
   readonly linkAccess: SkupperLinkAccessType;
+  readonly monitoring: SiteMonitoring;
 }
 
 interface ManagedSiteBase extends SiteBase {

@@ -46,6 +46,7 @@ describe("the library package", () => {
         "ClusterCa", "NodeCertificate", "ClientCertificate", "CockroachStatefulSet", "CockroachClusterInit", "CockroachSqlClient",
         "EksSite", "GkeSite", "AksSite", "ExistingClusterSite",
         "SkupperSiteCa", "SkupperController", "SkupperSite", "SkupperPodExposure", "SkupperLink", "planLinks", "validateMesh",
+        "CockroachServiceMonitor", "CockroachAlertRules", "SkupperRouterPodMonitor",
       ]),
     );
     fs.rmSync(outDir, { recursive: true, force: true });

@@ -260,6 +260,33 @@ describe("other topologies", () => {
     );
   });
 
+  test("monitoring: scrape annotations everywhere, Prometheus Operator objects only where turned on", () => {
+    const topology = parseTopology(
+      {
+        sites: [
+          { name: "aws", cloud: "aws", region: "us-east-1", monitoring: { prometheusOperator: true, labels: { release: "prom" } } },
+          { name: "gcp", cloud: "gcp", region: "us-east4" },
+          { name: "azure", cloud: "azure", region: "eastus" },
+        ],
+      },
+      "inline",
+    );
+    const { stacks } = synthApp(topology);
+    for (const site of ["aws", "gcp", "azure"]) {
+      const sts = values(stacks[`${site}-database`], "kubernetes_stateful_set_v1")[0];
+      expect(sts.spec.template.metadata.annotations["prometheus.io/path"]).toBe("/_status/vars");
+    }
+    const kinds = (site: string) => values(stacks[`${site}-database`], "kubernetes_manifest").map((m) => m.manifest.kind).sort();
+    expect(kinds("gcp")).toEqual(["Connector", "Connector", "Connector", "Listener", "Listener", "Listener", "Listener", "Listener", "Listener", "Site"]);
+    expect(kinds("aws")).toEqual(expect.arrayContaining(["PodMonitor", "PrometheusRule", "ServiceMonitor"]));
+    const [rule] = manifests(stacks["aws-database"], "PrometheusRule");
+    expect(rule.metadata.labels).toEqual({ release: "prom" });
+    const exprs = rule.spec.groups[0].rules.map((r: Json) => r.expr);
+    // All 9 nodes of the cluster, and the default 25-hour backup alert.
+    expect(exprs).toContain('max(liveness_livenodes{job="crdb-aws", namespace="cockroachdb"}) < 9');
+    expect(exprs).toContain('time() - max(schedules_BACKUP_last_completed_time{job="crdb-aws", namespace="cockroachdb"}) > 25 * 3600');
+  });
+
   test("site options of the topology file reach the cluster stacks", () => {
     const topology = parseTopology(
       {

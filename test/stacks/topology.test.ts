@@ -86,7 +86,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "misspelt-field.yaml",
     [
       "sites[0].region: invalid value undefined. This field is required: give a string.",
-      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, adminPrincipalArns, kubernetesAuth, backup).',
+      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, monitoring, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, adminPrincipalArns, kubernetesAuth, backup).',
     ],
   ],
   ["existing-without-context.yaml", ["sites[0].kubeconfig.context: invalid value undefined. Name the kubeconfig context of this cluster"]],
@@ -385,6 +385,29 @@ describe("link access", () => {
       "sites[1].nodePortHost: invalid value undefined. linkAccess \"nodeport\" needs the IP or DNS name of a node that the other sites can reach.",
       'sites[2].nodePortHost: invalid value "192.0.2.1". Only linkAccess "nodeport" uses nodePortHost (this site has "route"); remove it or set linkAccess: nodeport.',
       'sites[4].linkAccess: invalid value "none". sites[3] ("dc3") accepts no links either, so "dc4" and "dc3" cannot link to each other; give one of them inbound link access (loadbalancer, or on an existing cluster nodeport or route).',
+    ]);
+  });
+});
+
+describe("monitoring", () => {
+  test("off by default; Prometheus Operator objects, their labels and the backup alert age per site", () => {
+    const topology = parseTopology(
+      { survivalGoal: "zone", sites: [aws, { name: "g", cloud: "gcp", region: "us-east4", monitoring: { prometheusOperator: true, labels: { release: "prom" }, backupMaxAgeHours: 0 } }] },
+      "inline",
+    );
+    expect(topology.sites.map((s) => s.monitoring)).toEqual([
+      { prometheusOperator: false, labels: {}, backupMaxAgeHours: 25 },
+      { prometheusOperator: true, labels: { release: "prom" }, backupMaxAgeHours: 0 },
+    ]);
+  });
+
+  test("bad monitoring fields are reported with their paths", () => {
+    const raw = { survivalGoal: "zone", sites: [{ ...aws, monitoring: { prometheusOperator: "yes", labels: { "a b": "x" }, backupMaxAgeHours: -1, alerts: true } }] };
+    expect(problemsOf(() => parseTopology(raw, "inline"))).toEqual([
+      'sites[0].monitoring.prometheusOperator: invalid value "yes". Use true or false.',
+      'sites[0].monitoring.labels: invalid value {"a b":"x"}. Use a label key: an optional DNS-subdomain prefix and "/", then 1-63 letters, digits, "-", "_" or ".".',
+      "sites[0].monitoring.backupMaxAgeHours: invalid value -1. Use a whole number of hours (0: no backup alert).",
+      'sites[0].monitoring.alerts: invalid value true. Unknown field; remove it or fix its spelling (allowed here: prometheusOperator, labels, backupMaxAgeHours).',
     ]);
   });
 });
