@@ -5,12 +5,10 @@
 import { App } from "cdktf";
 import { ConfigError } from "../lib/core/validation";
 import { buildDeployment } from "./app";
+import { disableTokenStackTraces } from "./token-stack-traces";
 import { TopologyError, loadTopology } from "./topology";
 
-// cdktf captures a full stack trace for every token it creates; with tsx's source maps on,
-// each capture is mapped back to TypeScript, which made up a quarter of the synth time.
-// Users see ConfigError messages, not stack traces, so the mapping buys nothing here.
-process.setSourceMapsEnabled(false);
+disableTokenStackTraces();
 
 try {
   const app = new App({ stackTraces: false });

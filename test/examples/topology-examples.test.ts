@@ -29,7 +29,7 @@ describe("topology examples", () => {
     ["terraform-cloud", 13],
   ])("%s: its cdktf app command synthesizes the app from its own topology file", (name, stackCount) => {
     const cdktf = JSON.parse(fs.readFileSync(path.join(examples, name, "cdktf.json"), "utf8"));
-    expect(cdktf.app).toBe("CRDB_TOPOLOGY=topology.yaml node --import tsx ../../stacks/main.ts");
+    expect(cdktf.app).toBe("CRDB_TOPOLOGY=topology.yaml node ../../stacks/run-app.cjs");
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
     const run = spawnSync("bash", ["-c", cdktf.app], {
       cwd: path.join(examples, name),

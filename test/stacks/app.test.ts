@@ -321,11 +321,11 @@ describe("other topologies", () => {
     }
   });
 
-  test("main.ts reports every problem of a bad topology file and exits 1 without a stack trace", () => {
+  test("the app reports every problem of a bad topology file and exits 1 without a stack trace", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-bad-"));
     const file = path.join(dir, "bad.yaml");
     fs.writeFileSync(file, "sites:\n  - name: Bad_Name\n    cloud: aws\n    region: us-east-1\nsurvivalGoal: region\n");
-    const run = spawnSync(process.execPath, ["--import", "tsx", "stacks/main.ts"], {
+    const run = spawnSync(process.execPath, ["stacks/run-app.cjs"], {
       cwd: path.join(__dirname, "../.."),
       env: { ...process.env, CRDB_TOPOLOGY: file, CDKTF_OUTDIR: path.join(dir, "out") },
       encoding: "utf8",

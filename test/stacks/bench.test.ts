@@ -1,10 +1,12 @@
 import * as fs from "fs";
 import { generateTopology } from "../../bench/generate-topology";
-import { measureCommand, meetsTarget, parseGnuTimeMaxRssKb, renderTable, type BenchRow } from "../../bench/measure";
+import { MAX_GENERATED_SITES } from "../../bench/generate-topology";
+import { measureCommand, meetsTargets, parseGnuTimeMaxRssKb, renderTable, type Baselines, type BenchRow } from "../../bench/measure";
+import { appModules } from "../../bench/synth-bench";
 import { parseTopology } from "../../stacks/topology";
 
 describe("generateTopology", () => {
-  test.each([3, 6, 12, 16])("%i sites pass validation, clouds in turn, surviving a site", (count) => {
+  test.each([3, 6, 12, 16, 24, 48])("%i sites pass validation, clouds in turn, surviving a site", (count) => {
     const topology = parseTopology(generateTopology(count), `generated ${count}`);
     expect(topology.sites).toHaveLength(count);
     expect(topology.survivalGoal).toBe("region");
@@ -14,8 +16,9 @@ describe("generateTopology", () => {
 
   test("one or two sites survive zones only; out-of-range counts fail", () => {
     expect(parseTopology(generateTopology(2), "generated 2").survivalGoal).toBe("zone");
-    expect(() => generateTopology(0)).toThrow("siteCount: invalid value 0. Use a whole number between 1 and 16.");
-    expect(() => generateTopology(17)).toThrow("siteCount: invalid value 17.");
+    expect(MAX_GENERATED_SITES).toBe(48);
+    expect(() => generateTopology(0)).toThrow("siteCount: invalid value 0. Use a whole number between 1 and 48.");
+    expect(() => generateTopology(49)).toThrow("siteCount: invalid value 49.");
   });
 });
 
@@ -43,26 +46,36 @@ describe("measurement", () => {
     expect(result.exitCode).toBe(3);
   });
 
-  test("the table marks each row against its target", () => {
-    const row = (medianMs: number, peakMb: number, target?: BenchRow["target"]): BenchRow => ({
-      topology: "default",
-      sites: 3,
-      stacks: 11,
-      medianMs,
-      peakRssBytes: peakMb * 1e6,
-      target,
+  test("the table gives each row's ratios to the floor, the root imports and the old way, and checks its targets", () => {
+    const summary = (seconds: number, mb = 200) => ({ medianMs: seconds * 1000, peakRssBytes: mb * 1e6 });
+    const baselines: Baselines = { floor: summary(0.25, 125), rootImports: summary(4, 1700) };
+    const row = (sites: number, app: number, before: number, targets: BenchRow["targets"] = []): BenchRow => ({
+      topology: sites === 3 ? "default" : "generated",
+      sites,
+      stacks: 4 * sites + 1,
+      resources: 70 * sites,
+      outputBytes: 70_000 * sites,
+      app: summary(app),
+      before: summary(before, 300),
+      targets,
     });
-    const target = { maxMs: 1500, maxRssMb: 300 };
-    expect(meetsTarget(row(1400, 290, target))).toBe(true);
-    expect(meetsTarget(row(1600, 290, target))).toBe(false);
-    expect(meetsTarget(row(1400, 310, target))).toBe(false);
-    expect(meetsTarget(row(9999, 999))).toBeUndefined();
-    expect(renderTable([row(1400, 290, target), row(3100, 400, { maxMs: 3000 }), row(2000, 350)], 3).split("\n")).toEqual([
-      "| topology | sites | stacks | wall time (median of 3) | peak RSS | target | result |",
-      "|---|---:|---:|---:|---:|---|---|",
-      "| default | 3 | 11 | 1.40 s | 290 MB | <= 1.5 s, <= 300 MB | pass |",
-      "| default | 3 | 11 | 3.10 s | 400 MB | <= 3 s | FAIL |",
-      "| default | 3 | 11 | 2.00 s | 350 MB | - | - |",
+    const underFloorTwice = { description: "app / floor <= 2.0", holds: (r: BenchRow, b: Baselines) => r.app.medianMs <= 2 * b.floor.medianMs };
+    const rows = [row(3, 0.45, 0.8, [underFloorTwice]), row(48, 6, 10)];
+    expect(renderTable(rows, baselines, 3).split("\n")).toEqual([
+      "Medians of 3 interleaved rounds. Floor (cdktf + the provider classes the app imports, no synth): 0.25 s, 125 MB. Root imports (cdktf + the six provider package roots, no synth): 4.00 s, 1700 MB.",
+      "",
+      "| topology | sites | stacks | resources | output | app | peak RSS | app / floor | root imports / app | before (tsx, token traces) | app / before | targets |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+      "| default | 3 | 13 | 210 | 0.2 MB | 0.45 s | 200 MB | 1.80x | 8.89x | 0.80 s | 0.56x | app / floor <= 2.0: pass |",
+      "| generated | 48 | 193 | 3360 | 3.4 MB | 6.00 s | 200 MB | 24.00x | 0.67x | 10.00 s | 0.60x | - |",
     ]);
+    expect(meetsTargets(rows, baselines)).toBe(true);
+    expect(meetsTargets([row(3, 0.6, 0.8, [underFloorTwice])], baselines)).toBe(false);
+  });
+
+  test("the floor loads every deep provider module the app imports, and no package root", () => {
+    const modules = appModules();
+    expect(modules).toEqual(expect.arrayContaining(["cdktf", "constructs", "@cdktf/provider-aws/lib/eks-cluster", "@cdktf/provider-kubernetes/lib/manifest"]));
+    expect(modules.filter((m) => /^@cdktf\/provider-[a-z]+$/.test(m))).toEqual([]);
   });
 });
