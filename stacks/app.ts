@@ -30,7 +30,11 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
   validateMesh(
     databaseSites(topology).map((s) => ({ siteName: s.siteName, namespace: topology.namespace, podNames: podNames(s.statefulSetName, s.replicas) })),
   );
-  const linkPlans = planLinks(topology.sites.map((s) => ({ siteName: s.name, acceptsLinks: acceptsLinks(s.linkAccess) })));
+  const linkPlans = planLinks(
+    topology.sites.map((s) => ({ siteName: s.name, acceptsLinks: acceptsLinks(s.linkAccess) })),
+    // A cloud is what fails as a whole: the mesh must stay connected without any one of them.
+    { shape: topology.skupper.mesh, failureDomains: Object.fromEntries(topology.sites.map((s) => [s.name, s.cloud])) },
+  );
   const pki = new PkiStack(app, { topology, links: linkPlans });
 
   const clusters = topology.sites.flatMap((site) => (site.cloud === "existing" ? [] : [new ClusterStack(app, { topology, site })]));

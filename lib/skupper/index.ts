@@ -6,6 +6,7 @@ export {
   SKUPPER_ROUTER_VERSION,
   SKUPPER_SITE_CA_SECRET,
   SKUPPER_VERSION,
+  FULL_MESH_MAX_SITES,
   MAX_SKUPPER_SITE_NAME,
   acceptsLinks,
   checkSkupperClusterHost,
@@ -16,7 +17,7 @@ export {
   skupperSiteCaCommonName,
   validateMesh,
 } from "./mesh";
-export type { SkupperLinkAccessType, SkupperLinkPlan, SkupperMeshMember, SkupperMeshSite } from "./mesh";
+export type { PlanLinksOptions, SkupperLinkAccessType, SkupperLinkPlan, SkupperMeshMember, SkupperMeshShape, SkupperMeshSite } from "./mesh";
 export * from "./site-ca";
 export * from "./controller";
 export * from "./router-sizing";

@@ -72,6 +72,25 @@ function checkUniqueSiteNames(field: (i: number) => string, names: readonly stri
   checkUniqueNames(field, names, "Site names must be unique");
 }
 
+/** "full": a link per pair of sites; "partial": a sparse mesh whose routers forward across sites. */
+export type SkupperMeshShape = "full" | "partial";
+
+/** Up to this many sites the app links every pair; above it, a partial mesh (see planLinks). */
+export const FULL_MESH_MAX_SITES = 12;
+
+export interface PlanLinksOptions {
+  /**
+   * @default "full"
+   */
+  readonly shape?: SkupperMeshShape;
+  /**
+   * What fails together, by site name: e.g. the cloud of each site. A partial mesh stays
+   * connected when every site of any one failure domain is lost.
+   * @default every site its own failure domain
+   */
+  readonly failureDomains?: Readonly<Record<string, string>>;
+}
+
 /**
  * How peers reach a Site's router (`Site.spec.linkAccess`), as far as Skupper 2.2.1 supports
  * it here: `loadbalancer` (a LoadBalancer Service per router group), `nodeport` (a NodePort
@@ -122,33 +141,67 @@ export interface SkupperMeshMember {
 }
 
 /**
- * The full mesh: one link per pair of sites, N(N-1)/2 in all. Direction rule: the site whose
- * name sorts first (JavaScript code-unit order) dials the other, unless the other accepts no
- * links (linkAccess `none`); then the other dials. It depends only on the two sites, so
- * reordering the topology or adding a site never flips an existing link (which would delete
- * and recreate it); changing a site's link access to or from `none` flips only its own links.
- * A link carries traffic both ways, so one per pair suffices. Two sites that both accept no
- * links cannot be joined: that fails naming both.
+ * Which site dials which. Direction rule: the site whose name sorts first (JavaScript code-unit
+ * order) dials the other, unless the other accepts no links (linkAccess `none`); then the other
+ * dials. It depends only on the two sites, so reordering the topology never flips a link (which
+ * would delete and recreate it); changing a site's link access to or from `none` flips only its
+ * own links. A link carries traffic both ways, so one per pair suffices. Two linked sites that
+ * both accept no links cannot be joined: that fails naming both.
+ *
+ * "full": one link per pair, N(N-1)/2 in all; every pod is one router hop away, and adding a
+ * site never touches an existing link.
+ *
+ * "partial": Skupper routers forward traffic over several links, so the sites need not be
+ * linked pairwise. The sites stand on a ring, ordered by failure domain and then name, and each
+ * links to the sites 1, 2, 4, 8, ... places further on (jumps below N/2): about N log2(N/2)
+ * links, at most about log2(N) hops between any two sites. Losing one site, or every site of one
+ * failure domain (a contiguous arc of the ring), leaves the rest on a path of the ring joined by
+ * the 1-jumps, so the network stays connected. The cost: traffic between sites without a link
+ * of their own crosses other sites' routers (more latency), and adding or removing a site moves
+ * some links, which deletes and recreates them.
  */
-export function planLinks(sites: readonly (string | SkupperMeshMember)[]): SkupperLinkPlan[] {
+export function planLinks(sites: readonly (string | SkupperMeshMember)[], options: PlanLinksOptions = {}): SkupperLinkPlan[] {
   const members = sites.map((s) => (typeof s === "string" ? { siteName: s, acceptsLinks: true } : { acceptsLinks: true, ...s }));
-  checkUniqueSiteNames((i) => `siteNames[${i}]`, members.map((m) => m.siteName));
-  const sorted = [...members].sort((a, b) => (a.siteName < b.siteName ? -1 : a.siteName > b.siteName ? 1 : 0));
-  const links: SkupperLinkPlan[] = [];
-  sorted.forEach((first, i) =>
-    sorted.slice(i + 1).forEach((second) => {
-      if (second.acceptsLinks) links.push({ from: first.siteName, to: second.siteName });
-      else if (first.acceptsLinks) links.push({ from: second.siteName, to: first.siteName });
-      else {
-        fail(
-          `siteNames[${members.indexOf(second)}]`,
-          second.siteName,
-          `Sites "${first.siteName}" and "${second.siteName}" both accept no links (linkAccess "none"), so neither can dial the other; give one of them inbound link access (loadbalancer, nodeport or route).`,
-        );
-      }
-    }),
-  );
-  return links;
+  const names = members.map((m) => m.siteName);
+  checkUniqueSiteNames((i) => `siteNames[${i}]`, names);
+  const sorted = [...names].sort(compare);
+  const pairs = options.shape === "partial" ? partialMeshPairs(sorted, options.failureDomains ?? {}) : fullMeshPairs(sorted);
+  const accepts = (name: string) => members[names.indexOf(name)].acceptsLinks;
+  return pairs
+    .map(([a, b]): [string, string] => (a < b ? [a, b] : [b, a]))
+    .sort(([a1, b1], [a2, b2]) => compare(a1, a2) || compare(b1, b2))
+    .map(([first, second]): SkupperLinkPlan => {
+      if (accepts(second)) return { from: first, to: second };
+      if (accepts(first)) return { from: second, to: first };
+      return fail(
+        `siteNames[${names.indexOf(second)}]`,
+        second,
+        `Sites "${first}" and "${second}" both accept no links (linkAccess "none"), so neither can dial the other; give one of them inbound link access (loadbalancer, nodeport or route).`,
+      );
+    });
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every pair, in the order of `sorted`. */
+function fullMeshPairs(sorted: readonly string[]): Array<[string, string]> {
+  return sorted.flatMap((a, i) => sorted.slice(i + 1).map((b): [string, string] => [a, b]));
+}
+
+function partialMeshPairs(siteNames: readonly string[], failureDomains: Readonly<Record<string, string>>): Array<[string, string]> {
+  const domain = (name: string) => failureDomains[name] ?? name;
+  const ring = [...siteNames].sort((a, b) => compare(domain(a), domain(b)) || compare(a, b));
+  const n = ring.length;
+  const pairs = new Map<string, [string, string]>();
+  for (let jump = 1; jump === 1 || 2 * jump < n; jump *= 2) {
+    for (let i = 0; i < n && jump < n; i++) {
+      const [a, b] = [ring[i], ring[(i + jump) % n]];
+      pairs.set(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`, [a, b]);
+    }
+  }
+  return [...pairs.values()];
 }
 
 /** What validateMesh needs to know of a site. */

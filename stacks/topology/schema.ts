@@ -271,6 +271,11 @@ const accountsSchema = strict({
   ).optional(),
 });
 
+const skupperSchema = strict({
+  // "auto": a full mesh up to FULL_MESH_MAX_SITES sites, a partial one above (lib/skupper/mesh.ts planLinks).
+  mesh: z.enum(["auto", "full", "partial"]).default("auto"),
+});
+
 export const topologySchema = strict({
   sites: z.array(siteSchema).min(1, { error: "Give at least one site." }),
   namespace: dnsLabel.default(DEFAULT_NAMESPACE),
@@ -279,6 +284,7 @@ export const topologySchema = strict({
   cockroach: cockroachSchema.prefault({}),
   survivalGoal: z.enum(["zone", "region"]).default("region"),
   backup: backupSchema.prefault({}),
+  skupper: skupperSchema.prefault({}),
   backend: backendSchema.prefault({ type: "local" }),
   accounts: accountsSchema.prefault({}),
 });

@@ -4,7 +4,7 @@
  */
 import type { SiteCloud } from "../../lib/sites/kubernetes-site";
 import type { EksAuthentication } from "../../lib/sites/site-inputs";
-import type { SkupperLinkAccessType } from "../../lib/skupper/mesh";
+import type { SkupperLinkAccessType, SkupperMeshShape } from "../../lib/skupper/mesh";
 
 /** "region": the database survives losing a whole site (cloud); "zone": one zone per site. */
 export type SurvivalGoal = "zone" | "region";
@@ -236,6 +236,12 @@ export interface Accounts {
   readonly azureSubscriptionId?: string;
 }
 
+/** The Skupper network between the sites. */
+export interface SkupperSettings {
+  /** "full" links every pair of sites; "partial" a sparse mesh the routers forward across (planLinks). */
+  readonly mesh: SkupperMeshShape;
+}
+
 export interface Topology {
   /** Where it came from: the file path, or "built-in default". */
   readonly source: string;
@@ -246,6 +252,7 @@ export interface Topology {
   readonly cockroach: CockroachSettings;
   readonly survivalGoal: SurvivalGoal;
   readonly backup: BackupSettings;
+  readonly skupper: SkupperSettings;
   readonly backend: BackendSettings;
   readonly accounts: Accounts;
 }

@@ -6,6 +6,7 @@ import * as path from "path";
 import type { z } from "zod";
 import { ConfigError, cidrsOverlap, describeValue, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
+import { FULL_MESH_MAX_SITES } from "../../lib/skupper/mesh";
 import { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, regionFailureCapacity } from "../../lib/database/sites";
 import {
   MAX_ZONES,
@@ -58,6 +59,7 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
     cockroach: parsed.cockroach,
     survivalGoal: parsed.survivalGoal,
     backup: parsed.backup,
+    skupper: { mesh: parsed.skupper.mesh === "auto" ? (sites.length > FULL_MESH_MAX_SITES ? "partial" : "full") : parsed.skupper.mesh },
     backend: resolveBackend(parsed.backend, baseDir),
     accounts: parsed.accounts,
   };

@@ -5,6 +5,7 @@ import {
   checkSkupperClusterHost,
   checkSkupperLinkAccess,
   checkSkupperSiteName,
+  FULL_MESH_MAX_SITES,
   planLinks,
   skupperRouterGroups,
   skupperSiteCaCommonName,
@@ -70,6 +71,88 @@ describe("planLinks", () => {
       'siteNames[2]: invalid value "aws". Site names must be unique; siteNames[0] already uses it.',
     );
     expect(() => planLinks(["AWS"])).toThrow('siteNames[0]: invalid value "AWS". Use an RFC 1123 label');
+  });
+});
+
+describe("planLinks: partial mesh", () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `s${String(i).padStart(2, "0")}`);
+  /** Deterministic pseudo-random clouds, so domains interleave with names in every pattern. */
+  const domainsOf = (sites: readonly string[], seed: number, clouds: number) =>
+    Object.fromEntries(sites.map((s, i) => [s, `cloud-${(i * 7919 + seed * 104729) % clouds}`]));
+
+  /** Sites reachable from the first survivor over links between survivors. */
+  function connected(sites: readonly string[], links: ReturnType<typeof planLinks>, lost: ReadonlySet<string>): boolean {
+    const alive = sites.filter((s) => !lost.has(s));
+    if (alive.length === 0) return true;
+    const seen = new Set([alive[0]]);
+    const queue = [alive[0]];
+    while (queue.length > 0) {
+      const at = queue.shift() as string;
+      for (const { from, to } of links) {
+        const next = from === at ? to : to === at ? from : undefined;
+        if (next !== undefined && !lost.has(next) && !seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    return seen.size === alive.length;
+  }
+
+  function hops(sites: readonly string[], links: ReturnType<typeof planLinks>): number {
+    let worst = 0;
+    for (const start of sites) {
+      const distance = new Map([[start, 0]]);
+      const queue = [start];
+      while (queue.length > 0) {
+        const at = queue.shift() as string;
+        for (const { from, to } of links) {
+          const next = from === at ? to : to === at ? from : undefined;
+          if (next !== undefined && !distance.has(next)) {
+            distance.set(next, (distance.get(at) as number) + 1);
+            queue.push(next);
+          }
+        }
+      }
+      worst = Math.max(worst, ...distance.values());
+    }
+    return worst;
+  }
+
+  test.each([1, 2, 3, 4, 5, 6, 7, 12, 13, 16, 24, 31, 48, 64])(
+    "%i sites: losing any one site, or every site of any one cloud, leaves the rest connected",
+    (n) => {
+      const sites = names(n);
+      for (const [seed, clouds] of [[0, 1], [1, 2], [2, 3], [3, 5]]) {
+        const failureDomains = domainsOf(sites, seed, clouds);
+        const links = planLinks(sites, { shape: "partial", failureDomains });
+        for (const site of sites) expect({ lost: site, connected: connected(sites, links, new Set([site])) }).toEqual({ lost: site, connected: true });
+        for (const cloud of new Set(Object.values(failureDomains))) {
+          const lost = new Set(sites.filter((s) => failureDomains[s] === cloud));
+          expect({ lost: cloud, connected: connected(sites, links, lost) }).toEqual({ lost: cloud, connected: true });
+        }
+      }
+    },
+  );
+
+  test("links grow as N log N instead of N squared, with few hops between any two sites", () => {
+    const counts = [13, 24, 48].map((n) => planLinks(names(n), { shape: "partial" }).length);
+    expect(counts).toEqual([13 * 3, 24 * 4, 48 * 5]);
+    expect(planLinks(names(48)).length).toBe((48 * 47) / 2);
+    expect(hops(names(48), planLinks(names(48), { shape: "partial" }))).toBeLessThanOrEqual(6);
+    expect(FULL_MESH_MAX_SITES).toBe(12);
+  });
+
+  test("every pair at most once, the lower name dialling, in a stable order", () => {
+    const sites = names(24).reverse();
+    const links = planLinks(sites, { shape: "partial", failureDomains: domainsOf(sites, 1, 3) });
+    expect(new Set(links.map((l) => `${l.from}|${l.to}`)).size).toBe(links.length);
+    for (const { from, to } of links) expect(from < to).toBe(true);
+    expect(planLinks([...sites].reverse(), { shape: "partial", failureDomains: domainsOf(sites, 1, 3) })).toEqual(links);
+  });
+
+  test("is a full mesh while the ring's jumps reach every site", () => {
+    expect(planLinks(names(5), { shape: "partial" })).toEqual(planLinks(names(5)));
   });
 });
 
