@@ -83,7 +83,7 @@ export interface BenchRow {
   readonly outputBytes: number;
   /** The app as cdktf.json runs it. */
   readonly app: Summary;
-  /** The app as it ran before it was precompiled: through tsx, with token stack traces. */
+  /** The app as it ran before: through tsx, with token stack traces and a full Skupper mesh. */
   readonly before: Summary;
   /** The ratios this row must meet. */
   readonly targets: readonly Target[];
@@ -136,7 +136,7 @@ export function renderTable(rows: readonly BenchRow[], baselines: Baselines, run
     `Medians of ${runs} interleaved rounds. Floor (cdktf + the provider classes the app imports, no synth): ${seconds(floor.medianMs)}, ${megabytes(floor.peakRssBytes).toFixed(0)} MB. ` +
       `Root imports (cdktf + the six provider package roots, no synth): ${seconds(rootImports.medianMs)}, ${megabytes(rootImports.peakRssBytes).toFixed(0)} MB.`,
     "",
-    "| topology | sites | stacks | resources | output | app | peak RSS | app / floor | root imports / app | before (tsx, token traces) | app / before | targets |",
+    "| topology | sites | stacks | resources | output | app | peak RSS | app / floor | root imports / app | before (tsx, token traces, full mesh) | app / before | targets |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const row of rows) {

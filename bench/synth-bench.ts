@@ -4,7 +4,7 @@
  * rounds (so load on the machine shifts every figure alike):
  * - the floor: node loading cdktf and the provider classes the app imports, synthesizing nothing;
  * - root imports: node loading cdktf and the six provider package roots, as a typical project does;
- * and against the app as it ran before it was precompiled (tsx, token stack traces on).
+ * and against the app as it ran before (tsx, token stack traces on, a full Skupper mesh).
  * Each synth is a fresh child process writing into a temporary CDKTF_OUTDIR.
  *
  *   npm run bench -- [--runs 3] [--sites 6,12,24,48]
@@ -26,7 +26,9 @@ import {
   type Measurement,
   type Target,
 } from "./measure";
+import { FULL_MESH_MAX_SITES } from "../lib/skupper/mesh";
 import { TOKEN_STACK_TRACES_ENV } from "../stacks/token-stack-traces";
+import type { TopologyFile } from "../stacks/topology";
 
 const ROOT = path.resolve(__dirname, "..");
 const APP = path.join(ROOT, "stacks", "run-app.cjs");
@@ -66,7 +68,10 @@ export function appModules(root = ROOT): string[] {
 interface Scenario {
   readonly topology: string;
   readonly sites: number;
+  /** The topology file the app synthesizes; undefined: the default topology. */
   readonly file?: string;
+  /** The topology as the app before could synthesize it: with a full Skupper mesh, its only shape. */
+  readonly beforeFile?: string;
   readonly targets: readonly Target[];
 }
 
@@ -95,14 +100,15 @@ async function synth(scenario: Scenario, way: "app" | "before", scratch: string)
   const outdir = fs.mkdtempSync(path.join(scratch, "out-"));
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
   delete env[TOKEN_STACK_TRACES_ENV];
-  if (scenario.file) env.CRDB_TOPOLOGY = scenario.file;
+  const file = way === "app" ? scenario.file : scenario.beforeFile;
+  if (file) env.CRDB_TOPOLOGY = file;
   else delete env.CRDB_TOPOLOGY;
   // Before: stacks/main.ts through tsx with its source maps off, as cdktf.json ran it.
   const args = way === "app" ? [APP] : ["--import", "tsx", "-e", 'process.setSourceMapsEnabled(false); require("./stacks/main.ts")'];
   if (way === "before") env[TOKEN_STACK_TRACES_ENV] = "1";
   const measurement = await measureCommand(process.execPath, args, { cwd: ROOT, env });
   if (measurement.exitCode !== 0 || !fs.existsSync(path.join(outdir, "manifest.json"))) {
-    throw new Error(`synth failed (exit ${measurement.exitCode}, ${way}, topology ${scenario.file ?? "default"}):\n${measurement.stderr}`);
+    throw new Error(`synth failed (exit ${measurement.exitCode}, ${way}, topology ${file ?? "default"}):\n${measurement.stderr}`);
   }
   const synthesized = inspect(outdir);
   fs.rmSync(outdir, { recursive: true, force: true });
@@ -122,10 +128,18 @@ async function main(): Promise<number> {
   try {
     const scenarios: Scenario[] = [{ topology: "default", sites: 3, targets: DEFAULT_TARGETS }];
     const largest = Math.max(...siteCounts);
+    const write = (name: string, topology: TopologyFile) => {
+      const file = path.join(scratch, `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(topology, null, 2));
+      return file;
+    };
     for (const count of siteCounts) {
-      const file = path.join(scratch, `topology-${count}.json`);
-      fs.writeFileSync(file, JSON.stringify(generateTopology(count), null, 2));
-      scenarios.push({ topology: "generated", sites: count, file, targets: count === largest ? LARGEST_TARGETS : [] });
+      const beforeFile = write(`full-${count}`, { ...generateTopology(count), skupper: { mesh: "full" } });
+      const partial = count > FULL_MESH_MAX_SITES;
+      const file = partial ? write(`auto-${count}`, generateTopology(count)) : beforeFile;
+      scenarios.push({ topology: partial ? "generated, partial mesh" : "generated", sites: count, file, beforeFile, targets: count === largest ? LARGEST_TARGETS : [] });
+      // What the partial mesh alone saves: the same sites with every pair linked.
+      if (partial && count === largest) scenarios.push({ topology: "generated, full mesh", sites: count, file: beforeFile, beforeFile, targets: [] });
     }
     // One unmeasured synth each way first: the app's build and tsx's transform cache are warm, as for a user's second synth.
     await synth(scenarios[0], "app", scratch);

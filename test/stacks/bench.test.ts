@@ -64,7 +64,7 @@ describe("measurement", () => {
     expect(renderTable(rows, baselines, 3).split("\n")).toEqual([
       "Medians of 3 interleaved rounds. Floor (cdktf + the provider classes the app imports, no synth): 0.25 s, 125 MB. Root imports (cdktf + the six provider package roots, no synth): 4.00 s, 1700 MB.",
       "",
-      "| topology | sites | stacks | resources | output | app | peak RSS | app / floor | root imports / app | before (tsx, token traces) | app / before | targets |",
+      "| topology | sites | stacks | resources | output | app | peak RSS | app / floor | root imports / app | before (tsx, token traces, full mesh) | app / before | targets |",
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
       "| default | 3 | 13 | 210 | 0.2 MB | 0.45 s | 200 MB | 1.80x | 8.89x | 0.80 s | 0.56x | app / floor <= 2.0: pass |",
       "| generated | 48 | 193 | 3360 | 3.4 MB | 6.00 s | 200 MB | 24.00x | 0.67x | 10.00 s | 0.60x | - |",
