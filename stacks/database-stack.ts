@@ -5,6 +5,8 @@ import { WorkloadIdentityBinding } from "../lib/backup/backup-storage";
 import { DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
 import { CockroachSqlClient } from "../lib/database/cockroach-sql-client";
 import { CockroachStatefulSet } from "../lib/database/cockroach-statefulset";
+import { CockroachScaleDown } from "../lib/database/cockroach-scale-down";
+import { addDependsOn } from "../lib/core/dependencies";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { SkupperPodExposure } from "../lib/skupper/pod-exposure";
 import { SkupperSite } from "../lib/skupper/site";
@@ -68,6 +70,17 @@ export class DatabaseStack extends DeploymentStack {
       serviceAccountAnnotations: props.backupIdentity?.serviceAccountAnnotations,
       podLabels: props.backupIdentity?.podLabels,
     });
+
+    // Nodes a lower replica count removes are decommissioned before the StatefulSet shrinks.
+    const scaleDown = new CockroachScaleDown(this, "scale-down", {
+      provider: kubernetes,
+      siteName: site.siteName,
+      sites,
+      survivalGoal: topology.survivalGoal,
+      namespace,
+      image: topology.cockroach.image,
+    });
+    addDependsOn(this.database.statefulSet, scaleDown.job);
 
     new SkupperPodExposure(this, "pod-exposure", {
       provider: kubernetes,

@@ -7,7 +7,7 @@ export {
   NODE_CERTS_SECRET,
   ROOT_CLIENT_CERTS_SECRET,
 } from "./common";
-export { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, checkSurvivesRegionLoss, regionFailureCapacity } from "./sites";
+export { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, checkSurvivalGoal, checkSurvivesRegionLoss, regionFailureCapacity } from "./sites";
 export * from "./cluster-ca";
 export * from "./ca-signed-certificate";
 export * from "./node-certificate";
@@ -16,3 +16,4 @@ export * from "./cockroach-certs-secret";
 export * from "./cockroach-statefulset";
 export * from "./cockroach-cluster-init";
 export * from "./cockroach-sql-client";
+export * from "./cockroach-scale-down";

@@ -68,3 +68,20 @@ export function checkSurvivesRegionLoss(sites: readonly DatabaseSiteNames[]): vo
     );
   }
 }
+
+/**
+ * Fails unless the sites' replicas meet the survival goal: "region" as checkSurvivesRegionLoss,
+ * "zone" needs the 3 nodes of CockroachDB's default replication factor. Lowering a site's
+ * replicas below this would leave ranges without enough nodes for their replicas.
+ */
+export function checkSurvivalGoal(sites: readonly DatabaseSiteNames[], goal: "region" | "zone"): void {
+  if (goal === "region") return checkSurvivesRegionLoss(sites);
+  const total = sites.reduce((sum, s) => sum + s.replicas, 0);
+  if (total < 3) {
+    fail(
+      "sites",
+      Object.fromEntries(sites.map((s) => [s.siteName, s.replicas])),
+      `Keeping 3 replicas of every range needs at least 3 CockroachDB nodes; the sites would run ${total}. Raise replicas.`,
+    );
+  }
+}

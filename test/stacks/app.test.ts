@@ -287,6 +287,29 @@ describe("other topologies", () => {
     expect(exprs).toContain('time() - max(schedules_BACKUP_last_completed_time{job="crdb-aws", namespace="cockroachdb"}) > 25 * 3600');
   });
 
+  test("scale-down: each StatefulSet waits for its site's decommission Job; going below the survival goal fails", () => {
+    const { stacks } = synthApp(defaultTopology());
+    for (const site of ["aws", "gcp", "azure"]) {
+      const database = stacks[`${site}-database`];
+      const jobs = Object.entries<Json>(database.resource.kubernetes_job_v1);
+      const [[jobId, job]] = jobs.filter(([, j]) => j.metadata.name === `crdb-${site}-to-3`);
+      expect(job.wait_for_completion).toBe(true);
+      const sts = values(database, "kubernetes_stateful_set_v1")[0];
+      expect(sts.depends_on).toContain(`kubernetes_job_v1.${jobId}`);
+    }
+    // Scaling aws and gcp down to one node each would leave 4 of the 5 replicas placeable.
+    const lowered = {
+      sites: [
+        { name: "aws", cloud: "aws", region: "us-east-1", replicas: 1 },
+        { name: "gcp", cloud: "gcp", region: "us-east4", replicas: 1 },
+        { name: "azure", cloud: "azure", region: "eastus" },
+      ],
+    };
+    expect(() => parseTopology(lowered, "inline")).toThrow(
+      "survivalGoal: invalid value \"region\". Surviving a site needs 5 replicas with at most 2 in any site, but the sites' replicas hold only 4 that way",
+    );
+  });
+
   test("site options of the topology file reach the cluster stacks", () => {
     const topology = parseTopology(
       {

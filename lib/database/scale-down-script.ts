@@ -1,0 +1,89 @@
+/**
+ * The bash program of CockroachScaleDown's Job, a pure function so tests run it with stub
+ * `curl` and `cockroach` programs.
+ */
+import { COCKROACH_GRPC_PORT } from "../core/naming";
+import { CERTS_DIR } from "./common";
+import { shellQuote } from "./scripts";
+
+export interface ScaleDownScriptOptions {
+  readonly statefulSetName: string;
+  readonly namespace: string;
+  /** The replicas the StatefulSet is about to be set to. */
+  readonly targetReplicas: number;
+  /** A Service of this site that reaches a live node (the public Service). */
+  readonly host: string;
+  /** Directory with the service account `token` and the API server's `ca.crt`. */
+  readonly serviceAccountDir: string;
+  /** How long `cockroach node decommission` may take before the Job fails (a re-run continues). */
+  readonly decommissionTimeoutSeconds: number;
+  /** A writable directory (the root filesystem is read-only). */
+  readonly workDir: string;
+}
+
+/**
+ * Decommissions this site's nodes that a lower replica count is about to remove, and waits
+ * until CockroachDB reports them `decommissioned`, so the StatefulSet may shrink afterwards.
+ *
+ * It reads the StatefulSet's current replicas from the Kubernetes API (the `scale`
+ * subresource): none yet (first deploy) or no more than the target (scale-up) means nothing
+ * to do, without asking the database, which may not exist yet. Otherwise it maps the nodes of
+ * `cockroach node status --decommission` to pods by their advertised address
+ * (`<statefulset>-<ordinal>.<namespace>.svc...`) and decommissions those with an ordinal at or
+ * above the target that are not decommissioned yet; a re-run after a timeout therefore
+ * continues where the cluster is (decommissioning carries on in the cluster meanwhile).
+ */
+export function scaleDownScript(o: ScaleDownScriptOptions): string {
+  const certs = `--certs-dir=${CERTS_DIR}`;
+  const url = `https://kubernetes.default.svc/apis/apps/v1/namespaces/${o.namespace}/statefulsets/${o.statefulSetName}/scale`;
+  return [
+    "set -uo pipefail",
+    `sts=${shellQuote(o.statefulSetName)}`,
+    `target=${o.targetReplicas}`,
+    `host=${shellQuote(`${o.host}:${COCKROACH_GRPC_PORT}`)}`,
+    `scale_file=${shellQuote(`${o.workDir}/scale.json`)}`,
+    `token="$(cat ${o.serviceAccountDir}/token)"`,
+    `code="$(curl --silent --show-error --max-time 10 --retry 5 --retry-delay 2 --cacert ${o.serviceAccountDir}/ca.crt \\`,
+    `  --header "Authorization: Bearer \${token}" --output "$scale_file" --write-out '%{http_code}' ${shellQuote(url)})"`,
+    'case "$code" in',
+    '  200) ;;',
+    '  404) echo "StatefulSet ${sts} does not exist yet: nothing to decommission."; exit 0 ;;',
+    '  *) echo "Reading the scale of StatefulSet ${sts} failed (HTTP ${code})." >&2; exit 1 ;;',
+    "esac",
+    // The Scale object lists spec before status; its first "replicas" is the desired count.
+    `current="$(grep -o '"replicas" *: *[0-9]*' "$scale_file" | head -n 1 | grep -o '[0-9]*$' || true)"`,
+    'if [ -z "$current" ]; then echo "The scale of StatefulSet ${sts} has no replicas." >&2; exit 1; fi',
+    'if [ "$current" -le "$target" ]; then echo "StatefulSet ${sts} runs ${current} replicas, the target is ${target}: nothing to decommission."; exit 0; fi',
+    "# Prints the IDs of this StatefulSet's nodes with an ordinal >= target that are not decommissioned.",
+    "pending_nodes() {",
+    "  local status line header=1 c_id='' c_addr='' c_mem='' pod ordinal i",
+    `  status="$(timeout 60 cockroach node status ${certs} --host="$host" --decommission --format=tsv)" || return 1`,
+    "  while IFS= read -r line; do",
+    "    # Tabs are whitespace to IFS, so empty columns would merge; split on a non-whitespace separator.",
+    "    IFS=$'\\x1f' read -r -a f <<< \"${line//$'\\t'/$'\\x1f'}\"",
+    '    if [ "$header" = 1 ]; then',
+    '      for i in "${!f[@]}"; do case "${f[$i]}" in id) c_id=$i ;; address) c_addr=$i ;; membership) c_mem=$i ;; esac; done',
+    '      if [ -z "$c_id" ] || [ -z "$c_addr" ] || [ -z "$c_mem" ]; then echo "cockroach node status has no id, address or membership column." >&2; return 1; fi',
+    "      header=0; continue",
+    "    fi",
+    '    pod="${f[$c_addr]%%.*}"; pod="${pod%%:*}"',
+    '    case "$pod" in "$sts"-*) ;; *) continue ;; esac',
+    '    ordinal="${pod#"$sts"-}"',
+    '    case "$ordinal" in ""|*[!0-9]*) continue ;; esac',
+    '    if [ "$ordinal" -ge "$target" ] && [ "${f[$c_mem]}" != decommissioned ]; then printf "%s\\n" "${f[$c_id]}"; fi',
+    '  done <<< "$status"',
+    "}",
+    'if ! pending="$(pending_nodes)"; then echo "Could not list the cluster\'s nodes through ${host}." >&2; exit 1; fi',
+    'if [ -z "$pending" ]; then echo "The nodes of ${sts} from ordinal ${target} are decommissioned already."; exit 0; fi',
+    "mapfile -t ids <<< \"$pending\"",
+    'echo "Decommissioning nodes ${ids[*]} (${sts} ordinals ${target} to $((current - 1))) before the StatefulSet shrinks."',
+    `if ! timeout ${o.decommissionTimeoutSeconds} cockroach node decommission "\${ids[@]}" ${certs} --host="$host" --wait=all; then`,
+    `  echo "Decommissioning did not finish within ${o.decommissionTimeoutSeconds} seconds; it continues in the cluster. Deploy again to wait for it." >&2`,
+    "  exit 1",
+    "fi",
+    'if ! left="$(pending_nodes)"; then echo "Could not list the cluster\'s nodes through ${host}." >&2; exit 1; fi',
+    'if [ -n "$left" ]; then echo "Nodes $(echo $left) are not decommissioned yet." >&2; exit 1; fi',
+    'echo "Nodes ${ids[*]} are decommissioned; the StatefulSet may shrink to ${target}."',
+    "",
+  ].join("\n");
+}
