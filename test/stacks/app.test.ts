@@ -150,7 +150,10 @@ describe("the default app (EKS + GKE + AKS)", () => {
   });
 
   test("the one init Job runs in the first site and applies the region survival goal", () => {
-    expect(Object.values(stacks).flatMap((json) => values(json, "kubernetes_job_v1"))).toHaveLength(1);
+    // One init Job in all; the database stacks' Jobs are their sites' scale-down guards.
+    const jobs = Object.values(stacks).flatMap((json) => values(json, "kubernetes_job_v1"));
+    expect(jobs.filter((job) => job.metadata.labels["app.kubernetes.io/component"] === "init")).toHaveLength(1);
+    expect(jobs.map((job) => job.metadata.labels["app.kubernetes.io/component"]).sort()).toEqual(["init", "scale-down", "scale-down", "scale-down"]);
     const script: string = values(stacks["cluster-init"], "kubernetes_job_v1")[0].spec.template.spec.container[0].command[2];
     expect(script).toContain('init_host="crdb-aws-0.cockroachdb.svc.cluster.local:26257"');
     expect(script).toContain("expected=9");
