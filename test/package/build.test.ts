@@ -24,7 +24,7 @@ describe("the library package", () => {
     expect(pkg.devDependencies["cdktf-cli"]).toBe("0.21.0");
   });
 
-  test("npm run build emits JS and type declarations of lib/ that load and export the constructs", () => {
+  test("npm run build emits JS and type declarations of lib/ that load and export the constructs, and the crdb-status bin", () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-build-"));
     const tsc = path.join(root, "node_modules/typescript/bin/tsc");
     const run = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: root, encoding: "utf8" });
@@ -33,7 +33,8 @@ describe("the library package", () => {
     expect(pkg.main).toBe("dist/lib/index.js");
     expect(pkg.types).toBe("dist/lib/index.d.ts");
     expect(fs.existsSync(path.join(outDir, "lib/index.d.ts"))).toBe(true);
-    expect(fs.existsSync(path.join(outDir, "stacks"))).toBe(false);
+    // Of the app, only the status command and what it imports: no stack class, no provider.
+    expect(fs.readdirSync(path.join(outDir, "stacks")).sort()).toEqual(["naming.d.ts", "naming.js", "status", "topology"]);
     const exports = spawnSync(process.execPath, ["-e", `console.log(Object.keys(require(${JSON.stringify(path.join(outDir, "lib"))})).join(","))`], {
       cwd: root,
       // The build sits outside the repository; its imports resolve as an installing project's would.
@@ -49,6 +50,13 @@ describe("the library package", () => {
         "CockroachServiceMonitor", "CockroachAlertRules", "SkupperRouterPodMonitor",
       ]),
     );
+    const bin = spawnSync(process.execPath, [path.join(outDir, pkg.bin["crdb-status"].replace(/^dist\//, "")), "--help"], {
+      cwd: root,
+      env: { ...process.env, NODE_PATH: path.join(root, "node_modules") },
+      encoding: "utf8",
+    });
+    expect([bin.status, bin.stderr, bin.stdout.split("\n")[0]]).toEqual([0, "", "Usage: npm run status -- [options]      (or: crdb-status [options])"]);
+    expect(pkg.files).toEqual(expect.arrayContaining(["dist/lib", "dist/stacks"]));
     fs.rmSync(outDir, { recursive: true, force: true });
   });
 });
