@@ -5,11 +5,12 @@
  */
 import { statefulSetName } from "../../lib/core/naming";
 import { REGION_FAILURE_REPLICAS } from "../../lib/database/sites";
+import { planBackups } from "../backup";
 import type { Site, SurvivalGoal, Topology } from "../topology/types";
 import type { CertificateExpiry, NodeStatusRow, SkupperState, VoterGroup } from "./parse";
 
-/** A schedule that has not succeeded for this long is late (one daily full backup plus an hour). */
-export const BACKUP_MAX_AGE_HOURS = 25;
+/** A schedule that has not succeeded for this long is late (a daily full backup plus an hour). */
+export const DEFAULT_BACKUP_MAX_AGE_HOURS = 25;
 /** Certificates expiring sooner than this need rotating now. */
 export const CERTIFICATE_WARNING_DAYS = 30;
 /** CockroachDB's default `server.time_until_store_dead`, used when the setting cannot be read. */
@@ -95,13 +96,13 @@ export interface SiteReport {
 }
 
 export interface BackupReport {
-  /** The locality `cloud` tier (aws, gcp, azure) or an existing site's name. */
+  /** The locality `cloud` tier (aws, gcp, azure) or an existing site's name (see planBackups). */
   readonly key: string;
   readonly label: string;
   readonly schedules: number;
   readonly lastSuccess?: string;
   readonly ageHours?: number;
-  readonly state: "ok" | "late" | "never" | "missing" | "none" | "unknown";
+  readonly state: "ok" | "late" | "never" | "missing" | "unknown";
 }
 
 export interface SurvivalReport {
@@ -131,16 +132,6 @@ export interface StatusReport {
   readonly problems: readonly Problem[];
   readonly health: "healthy" | Severity;
   readonly exitCode: number;
-}
-
-/** The backup schedule label of a cloud (`crdb-backup-<key>`), the convention shared with the schedules' creator. */
-export function backupScheduleLabel(key: string): string {
-  return `crdb-backup-${key}`;
-}
-
-/** Managed sites back up per cloud; an existing site by its own name (and only if it was given a destination). */
-function backupKey(site: Site): string {
-  return site.cloud === "existing" ? site.name : site.cloud;
 }
 
 /** The site a node belongs to, from its advertised address `<prefix>-<site>-<ordinal>.<namespace>...`. */
@@ -338,23 +329,21 @@ function checkSurvival(
 }
 
 function checkBackups(topology: Topology, seen: Observations, problem: (severity: Severity, message: string, site?: string) => void): BackupReport[] {
-  const keys = new Map<string, boolean>();
-  // Managed clouds always get a schedule; an existing site only when it was given a destination.
-  for (const site of topology.sites) keys.set(backupKey(site), (keys.get(backupKey(site)) ?? false) || site.cloud !== "existing");
+  // The schedules the deployment creates: one per cloud, one per existing site with a destination.
+  const targets = planBackups(topology);
   if (!seen.backupSchedules || !seen.backupSchedules.ok) {
     const reason = seen.backupSchedules && !seen.backupSchedules.ok ? seen.backupSchedules.error : "the database was not asked";
     if (seen.sqlClientSite) problem("degraded", `Backup schedules cannot be read: ${reason}.`);
-    return [...keys.keys()].map((key) => ({ key, label: backupScheduleLabel(key), schedules: 0, state: "unknown" as const }));
+    return targets.map(({ key, label }) => ({ key, label, schedules: 0, state: "unknown" as const }));
   }
   const schedules = seen.backupSchedules.value;
   const successes = seen.lastSuccess?.ok ? seen.lastSuccess.value : undefined;
   if (seen.lastSuccess && !seen.lastSuccess.ok) problem("degraded", `Backup jobs cannot be read: ${seen.lastSuccess.error}.`);
-  return [...keys.entries()].map(([key, required]): BackupReport => {
-    const label = backupScheduleLabel(key);
+  return targets.map(({ key, label, siteName }): BackupReport => {
     const own = schedules.filter((s) => s.label === label);
     if (own.length === 0) {
-      if (required) problem("degraded", `No backup schedule labelled ${label}.`);
-      return { key, label, schedules: 0, state: required ? "missing" : "none" };
+      problem("degraded", `No backup schedule labelled ${label}.`);
+      return { key, label, schedules: 0, state: "missing" };
     }
     if (!successes) return { key, label, schedules: own.length, state: "unknown" };
     const last = own
@@ -367,9 +356,11 @@ function checkBackups(topology: Topology, seen: Observations, problem: (severity
       problem("degraded", `Backup ${label} has never succeeded (in the job history).`);
       return { key, label, schedules: own.length, state: "never" };
     }
+    // The same limit as the site's backup alert; a site without that alert still gets the default.
+    const maxAgeHours = topology.sites.find((s) => s.name === siteName)?.monitoring.backupMaxAgeHours || DEFAULT_BACKUP_MAX_AGE_HOURS;
     const ageHours = Math.round(((seen.now.getTime() - last.getTime()) / 3_600_000) * 10) / 10;
-    const late = ageHours > BACKUP_MAX_AGE_HOURS;
-    if (late) problem("degraded", `Backup ${label} last succeeded ${ageHours} h ago (more than ${BACKUP_MAX_AGE_HOURS} h).`);
+    const late = ageHours > maxAgeHours;
+    if (late) problem("degraded", `Backup ${label} last succeeded ${ageHours} h ago (more than ${maxAgeHours} h).`);
     return { key, label, schedules: own.length, lastSuccess: last.toISOString(), ageHours, state: late ? "late" : "ok" };
   });
 }
