@@ -67,8 +67,12 @@ async function ended(pid: number): Promise<boolean> {
   for (let attempt = 0; attempt < 50; attempt++) {
     if (fs.existsSync("/proc/self/stat")) {
       // Linux: a zombie still answers kill(pid, 0), but it has ended.
-      if (!fs.existsSync(`/proc/${pid}/stat`)) return true;
-      const state = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+      let state: string | undefined;
+      try {
+        state = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+      } catch {
+        return true;
+      }
       if (state === "Z" || state === "X") return true;
     } else {
       try {
