@@ -2,6 +2,7 @@ import { Fn, TerraformOutput, TerraformVariable } from "cdktf";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Construct } from "constructs";
 import { CockroachClusterInit } from "../lib/database/cockroach-cluster-init";
+import { CockroachUpgradeFinalize } from "../lib/database/cockroach-upgrade-finalize";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { DeploymentStack } from "./deployment-stack";
 import { CLUSTER_INIT_STACK, databaseSites } from "./naming";
@@ -50,6 +51,15 @@ export class ClusterInitStack extends DeploymentStack {
       image: topology.cockroach.image,
       license: { secretName: licenseSecret.metadata.name, revision: Fn.sha256(licenseKey) },
     });
+    if (topology.cockroach.finalizeUpgrade !== undefined) {
+      // After every database stack: the rollout guards made each site roll to the new major.
+      new CockroachUpgradeFinalize(this, "finalize-upgrade", {
+        provider: kubernetes,
+        major: topology.cockroach.finalizeUpgrade,
+        image: topology.cockroach.image,
+        namespace: topology.namespace,
+      });
+    }
     new TerraformOutput(this, "replication_factor", {
       description: "Replicas per range the cluster was configured with.",
       value: init.replicationFactor,

@@ -2,10 +2,13 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { remotePodNames } from "../lib/core/naming";
 import { WorkloadIdentityBinding } from "../lib/backup/backup-storage";
-import { DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
+import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
+import { cockroachImageVersion } from "../lib/database/upgrade-path";
+import { warn } from "../lib/core/warnings";
 import { CockroachSqlClient } from "../lib/database/cockroach-sql-client";
 import { CockroachStatefulSet } from "../lib/database/cockroach-statefulset";
 import { CockroachScaleDown } from "../lib/database/cockroach-scale-down";
+import { CockroachRolloutGuard } from "../lib/database/cockroach-rollout-guard";
 import { addDependsOn } from "../lib/core/dependencies";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { SkupperPodExposure } from "../lib/skupper/pod-exposure";
@@ -80,7 +83,15 @@ export class DatabaseStack extends DeploymentStack {
       namespace,
       image: topology.cockroach.image,
     });
-    addDependsOn(this.database.statefulSet, scaleDown.job);
+    // A new image rolls one site at a time, with the downgrade option set before a new major starts.
+    const image = topology.cockroach.image ?? COCKROACH_IMAGE;
+    if (cockroachImageVersion("cockroach.image", image)) {
+      const rolloutGuard = new CockroachRolloutGuard(this, "rollout-guard", { provider: kubernetes, siteName: site.siteName, sites, namespace, image });
+      addDependsOn(this.database.statefulSet, scaleDown.job, rolloutGuard.job);
+    } else {
+      addDependsOn(this.database.statefulSet, scaleDown.job);
+      warn(this, `cockroach.image ${image} names no version: image changes are not guarded (no order between sites, no downgrade protection). Tag it with vX.Y.Z@sha256:<digest>.`);
+    }
 
     new SkupperPodExposure(this, "pod-exposure", {
       provider: kubernetes,

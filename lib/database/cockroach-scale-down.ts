@@ -1,25 +1,13 @@
 import { Construct } from "constructs";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
-import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
-import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { DEFAULT_NAMESPACE, DatabaseSiteNames } from "../core/naming";
-import { terraformLiteral } from "../core/terraform-strings";
 import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage, fail } from "../core/validation";
 import type { SurvivalGoal } from "./cockroach-cluster-init";
-import {
-  COCKROACH_IMAGE,
-  DEFAULT_PUBLIC_SERVICE,
-  ROOT_CLIENT_CERTS_SECRET,
-  certsVolumeMounts,
-  certsVolumes,
-  containerSecurityContext,
-  labels,
-  podSecurityContext,
-} from "./common";
+import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, ROOT_CLIENT_CERTS_SECRET } from "./common";
 import { scaleDownScript } from "./scale-down-script";
 import { checkSites, checkSurvivalGoal } from "./sites";
+import { API_CREDENTIALS_DIR, statefulSetReaderJob } from "./statefulset-reader-job";
 
 export interface CockroachScaleDownProps {
   /** The cluster of the site being scaled. */
@@ -51,8 +39,6 @@ export interface CockroachScaleDownProps {
   readonly timeoutMinutes?: number;
 }
 
-const API_CREDENTIALS_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
-
 /**
  * Safe scale-down for one site: a Job that decommissions the nodes a lower replica count is
  * about to remove and waits until CockroachDB reports them decommissioned (scaleDownScript).
@@ -81,80 +67,27 @@ export class CockroachScaleDown extends Construct {
     const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 10, 2, 1440);
     const host = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
     const sts = site.statefulSetName;
-    const name = `${sts}-scale`;
-    const meta = { name, namespace, labels: labels(sts, "scale-down") };
-
-    const account = new ServiceAccountV1(this, "service-account", { provider: props.provider, metadata: meta, automountServiceAccountToken: false });
-    const role = new RoleV1(this, "role", {
-      provider: props.provider,
-      metadata: meta,
-      rule: [{ apiGroups: ["apps"], resources: ["statefulsets/scale"], resourceNames: [sts], verbs: ["get"] }],
-    });
-    const binding = new RoleBindingV1(this, "role-binding", {
-      provider: props.provider,
-      metadata: meta,
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-      subject: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
-    });
-
-    const decommissionSeconds = (timeoutMinutes - 1) * 60;
     const script = scaleDownScript({
       statefulSetName: sts,
       namespace,
       targetReplicas: site.replicas,
       host,
       serviceAccountDir: API_CREDENTIALS_DIR,
-      decommissionTimeoutSeconds: decommissionSeconds,
+      decommissionTimeoutSeconds: (timeoutMinutes - 1) * 60,
       workDir: "/tmp",
     });
-    this.job = new JobV1(this, "job", {
+    this.job = statefulSetReaderJob(this, {
       provider: props.provider,
-      // Job names are at most 63 characters: StatefulSet names at most 52, replicas at most 1000.
-      metadata: { ...meta, name: `${sts}-to-${site.replicas}` },
-      // The binding must exist before the Job reads the scale; it names only the ServiceAccount.
-      dependsOn: [binding],
-      waitForCompletion: true,
-      timeouts: { create: `${timeoutMinutes + 1}m`, update: `${timeoutMinutes + 1}m` },
-      spec: {
-        // A failed run is a Terraform error; retrying inside the deploy would outlast its credentials.
-        backoffLimit: 0,
-        activeDeadlineSeconds: timeoutMinutes * 60,
-        template: {
-          metadata: { labels: labels(sts, "scale-down") },
-          spec: {
-            restartPolicy: "Never",
-            enableServiceLinks: false,
-            serviceAccountName: account.metadata.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext,
-            container: [
-              {
-                name: "scale-down",
-                image,
-                imagePullPolicy: "IfNotPresent",
-                command: ["/bin/bash", "-c", terraformLiteral(script)],
-                securityContext: containerSecurityContext,
-                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-                volumeMount: [...certsVolumeMounts, { name: "kube-api", mountPath: API_CREDENTIALS_DIR, readOnly: true }],
-              },
-            ],
-            volume: [
-              ...certsVolumes(props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET),
-              {
-                name: "kube-api",
-                projected: [
-                  {
-                    sources: [
-                      { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
-                      { configMap: [{ name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] }] },
-                    ],
-                  },
-                ],
-              },
-            ],
-          },
-        },
-      },
+      namespace,
+      statefulSetName: sts,
+      component: "scale-down",
+      // At most 63 characters: StatefulSet names have at most 52, replicas at most 1000.
+      jobName: `${sts}-to-${site.replicas}`,
+      resource: "statefulsets/scale",
+      image,
+      script,
+      clientCertsSecretName: props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET,
+      timeoutMinutes,
     });
   }
 }

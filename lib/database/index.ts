@@ -17,3 +17,5 @@ export * from "./cockroach-statefulset";
 export * from "./cockroach-cluster-init";
 export * from "./cockroach-sql-client";
 export * from "./cockroach-scale-down";
+export * from "./cockroach-rollout-guard";
+export * from "./cockroach-upgrade-finalize";

@@ -4,6 +4,7 @@
  */
 import { COCKROACH_GRPC_PORT } from "../core/naming";
 import { CERTS_DIR } from "./common";
+import { nodeTableFunction } from "./node-table-script";
 import { shellQuote } from "./scripts";
 
 export interface ScaleDownScriptOptions {
@@ -54,24 +55,17 @@ export function scaleDownScript(o: ScaleDownScriptOptions): string {
     `current="$(grep -o '"replicas" *: *[0-9]*' "$scale_file" | head -n 1 | grep -o '[0-9]*$' || true)"`,
     'if [ -z "$current" ]; then echo "The scale of StatefulSet ${sts} has no replicas." >&2; exit 1; fi',
     'if [ "$current" -le "$target" ]; then echo "StatefulSet ${sts} runs ${current} replicas, the target is ${target}: nothing to decommission."; exit 0; fi',
+    ...nodeTableFunction(certs),
     "# Prints the IDs of this StatefulSet's nodes with an ordinal >= target that are not decommissioned.",
     "pending_nodes() {",
-    "  local status line header=1 c_id='' c_addr='' c_mem='' pod ordinal i",
-    `  status="$(timeout 60 cockroach node status ${certs} --host="$host" --decommission --format=tsv)" || return 1`,
-    "  while IFS= read -r line; do",
-    "    # Tabs are whitespace to IFS, so empty columns would merge; split on a non-whitespace separator.",
-    "    IFS=$'\\x1f' read -r -a f <<< \"${line//$'\\t'/$'\\x1f'}\"",
-    '    if [ "$header" = 1 ]; then',
-    '      for i in "${!f[@]}"; do case "${f[$i]}" in id) c_id=$i ;; address) c_addr=$i ;; membership) c_mem=$i ;; esac; done',
-    '      if [ -z "$c_id" ] || [ -z "$c_addr" ] || [ -z "$c_mem" ]; then echo "cockroach node status has no id, address or membership column." >&2; return 1; fi',
-    "      header=0; continue",
-    "    fi",
-    '    pod="${f[$c_addr]%%.*}"; pod="${pod%%:*}"',
+    "  local table id pod build live membership ordinal",
+    "  table=\"$(node_table)\" || return 1",
+    "  while IFS='|' read -r id pod build live membership; do",
     '    case "$pod" in "$sts"-*) ;; *) continue ;; esac',
     '    ordinal="${pod#"$sts"-}"',
     '    case "$ordinal" in ""|*[!0-9]*) continue ;; esac',
-    '    if [ "$ordinal" -ge "$target" ] && [ "${f[$c_mem]}" != decommissioned ]; then printf "%s\\n" "${f[$c_id]}"; fi',
-    '  done <<< "$status"',
+    '    if [ "$ordinal" -ge "$target" ] && [ "$membership" != decommissioned ]; then printf "%s\\n" "$id"; fi',
+    '  done <<< "$table"',
     "}",
     'if ! pending="$(pending_nodes)"; then echo "Could not list the cluster\'s nodes through ${host}." >&2; exit 1; fi',
     'if [ -z "$pending" ]; then echo "The nodes of ${sts} from ordinal ${target} are decommissioned already."; exit 0; fi',

@@ -17,6 +17,7 @@ import {
 } from "../../lib/core/validation";
 import { DEFAULT_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_STATEFULSET_PREFIX } from "../../lib/core/naming";
 import { COCKROACH_IMAGE } from "../../lib/database/common";
+import { cockroachImageVersion } from "../../lib/database/upgrade-path";
 import {
   DEFAULT_DISK_SIZE_GB,
   DEFAULT_MACHINE_TYPES,
@@ -197,13 +198,19 @@ export const siteSchema = z.discriminatedUnion("cloud", [
   }),
 ]);
 
-const image = checkedString((field, value) => checkPinnedImage(field, value, COCKROACH_IMAGE));
+// The upgrade guards read the version from the tag (a digest-only reference names none).
+const image = checkedString((field, value) => {
+  checkPinnedImage(field, value, COCKROACH_IMAGE);
+  cockroachImageVersion(field, value);
+});
 
 const cockroachSchema = strict({
   image: image.optional(),
   cpu: cpu.optional(),
   memory: bytes.optional(),
   storageSize: bytes.optional(),
+  // The major (e.g. "26.2") whose upgrade may be finalized: set after checking the rollout.
+  finalizeUpgrade: pattern(/^\d{2}\.\d$/, 'Use the major version to finalize, such as "26.2" (quoted).').optional(),
 });
 
 const crontab = checkedString(checkCrontab);

@@ -171,6 +171,8 @@ export interface CockroachSettings {
   readonly memory?: string;
   /** Persistent volume size per pod, e.g. "100Gi". */
   readonly storageSize?: string;
+  /** The major ("26.2") to finalize: resets cluster.preserve_downgrade_option once every node runs it. */
+  readonly finalizeUpgrade?: string;
 }
 
 export interface LocalBackendSettings {

@@ -7,6 +7,8 @@ import type { z } from "zod";
 import { ConfigError, cidrsOverlap, describeValue, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
 import { FULL_MESH_MAX_SITES } from "../../lib/skupper/mesh";
+import { COCKROACH_IMAGE } from "../../lib/database/common";
+import { cockroachImageVersion } from "../../lib/database/upgrade-path";
 import { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, regionFailureCapacity } from "../../lib/database/sites";
 import {
   MAX_ZONES,
@@ -135,6 +137,7 @@ function expandPath(file: string, baseDir: string): string {
 
 /** The top-level fields the cross-field checks need, each undefined when it is itself invalid. */
 interface TopLevel {
+  readonly raw: unknown;
   readonly rawSites: readonly unknown[];
   readonly statefulSetPrefix?: string;
   readonly clusterDomain?: string;
@@ -146,6 +149,7 @@ function topLevel(raw: unknown): TopLevel {
   const rawSites = valueAt(raw, ["sites"]);
   const shape = topologySchema.shape;
   return {
+    raw,
     rawSites: Array.isArray(rawSites) ? rawSites : [],
     statefulSetPrefix: field(shape.statefulSetPrefix, "statefulSetPrefix"),
     clusterDomain: field(shape.clusterDomain, "clusterDomain"),
@@ -332,6 +336,8 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
     }
   }
 
+  problems.push(...finalizeProblems(top.raw));
+
   const allParsed = sites.length === siteCount;
   if (survivalGoal === "region") {
     if (siteCount > 0 && siteCount < 3) {
@@ -357,6 +363,24 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
     }
   }
   return problems;
+}
+
+/** finalizeUpgrade must name the major the image runs: finalizing any other is premature or meaningless. */
+function finalizeProblems(raw: unknown): ConfigError[] {
+  const cockroach = topologySchema.shape.cockroach.safeParse(valueAt(raw, ["cockroach"])).data;
+  if (cockroach?.finalizeUpgrade === undefined) return [];
+  const version = cockroachImageVersion("cockroach.image", cockroach.image ?? COCKROACH_IMAGE);
+  const major = version ? `${version.major}.${version.minor}` : undefined;
+  if (cockroach.finalizeUpgrade === major) return [];
+  return [
+    new ConfigError(
+      "cockroach.finalizeUpgrade",
+      cockroach.finalizeUpgrade,
+      major
+        ? `The image runs CockroachDB ${major}; finalize only the major every site runs (${JSON.stringify(major)}), after the rollout is complete.`
+        : "The image names no version (digest only); tag it with vX.Y.Z to finalize an upgrade here.",
+    ),
+  ];
 }
 
 function siteOf(field: string): string {

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { defaultTopology, parseTopology } from "../../stacks/topology";
+import { DEFAULT_TOPOLOGY_FILE } from "../../stacks/topology/defaults";
 import { CRD_DIR, skupperCrds } from "../skupper/crd-validator";
 import { Json, synthApp } from "./synth-app";
 
@@ -153,7 +154,7 @@ describe("the default app (EKS + GKE + AKS)", () => {
     // One init Job in all; the database stacks' Jobs are their sites' scale-down guards.
     const jobs = Object.values(stacks).flatMap((json) => values(json, "kubernetes_job_v1"));
     expect(jobs.filter((job) => job.metadata.labels["app.kubernetes.io/component"] === "init")).toHaveLength(1);
-    expect(jobs.map((job) => job.metadata.labels["app.kubernetes.io/component"]).sort()).toEqual(["init", "scale-down", "scale-down", "scale-down"]);
+    expect(jobs.map((job) => job.metadata.labels["app.kubernetes.io/component"]).sort()).toEqual(["init", "rollout-guard", "rollout-guard", "rollout-guard", "scale-down", "scale-down", "scale-down"]);
     const script: string = values(stacks["cluster-init"], "kubernetes_job_v1")[0].spec.template.spec.container[0].command[2];
     expect(script).toContain('init_host="crdb-aws-0.cockroachdb.svc.cluster.local:26257"');
     expect(script).toContain("expected=9");
@@ -311,6 +312,24 @@ describe("other topologies", () => {
     expect(() => parseTopology(lowered, "inline")).toThrow(
       "survivalGoal: invalid value \"region\". Surviving a site needs 5 replicas with at most 2 in any site, but the sites' replicas hold only 4 that way",
     );
+  });
+
+  test("guarded upgrades: each StatefulSet waits for its rollout guard, sites after the first wait for the earlier ones; finalize on request", () => {
+    const image = "cockroachdb/cockroach:v26.2.7";
+    const { stacks } = synthApp(parseTopology({ ...DEFAULT_TOPOLOGY_FILE, cockroach: { image, finalizeUpgrade: "26.2" } }, "inline"));
+    const earlier: Record<string, string> = { aws: "earlier=()", gcp: "earlier=('crdb-aws')", azure: "earlier=('crdb-aws' 'crdb-gcp')" };
+    for (const site of ["aws", "gcp", "azure"]) {
+      const database = stacks[`${site}-database`];
+      const [[jobId, job]] = Object.entries<Json>(database.resource.kubernetes_job_v1).filter(([, j]) => j.metadata.labels["app.kubernetes.io/component"] === "rollout-guard");
+      expect(job.metadata.name).toMatch(new RegExp(`^crdb-${site}-up-[0-9a-f]{7}$`));
+      expect(job.spec.template.spec.container[0].command[2]).toContain(earlier[site]);
+      expect(values(database, "kubernetes_stateful_set_v1")[0].depends_on).toContain(`kubernetes_job_v1.${jobId}`);
+    }
+    const finalize = values(stacks["cluster-init"], "kubernetes_job_v1").filter((j) => j.metadata.name === "cockroachdb-finalize-26-2");
+    expect(finalize).toHaveLength(1);
+    expect(finalize[0].spec.template.spec.container[0].command[2]).toContain("RESET CLUSTER SETTING cluster.preserve_downgrade_option");
+    // Without finalizeUpgrade the option stays set.
+    expect(values(synthApp(defaultTopology()).stacks["cluster-init"], "kubernetes_job_v1").map((j) => j.metadata.name)).toEqual(["cockroachdb-init"]);
   });
 
   test("site options of the topology file reach the cluster stacks", () => {

@@ -389,6 +389,25 @@ describe("link access", () => {
   });
 });
 
+describe("upgrades", () => {
+  const base = { survivalGoal: "zone", sites: [aws] };
+  test("finalizeUpgrade names the major the image runs", () => {
+    expect(parseTopology({ ...base, cockroach: { image: "cockroachdb/cockroach:v26.2.7", finalizeUpgrade: "26.2" } }, "inline").cockroach.finalizeUpgrade).toBe("26.2");
+    expect(problemsOf(() => parseTopology({ ...base, cockroach: { image: "cockroachdb/cockroach:v26.2.7", finalizeUpgrade: "26.1" } }, "inline"))).toEqual([
+      'cockroach.finalizeUpgrade: invalid value "26.1". The image runs CockroachDB 26.2; finalize only the major every site runs ("26.2"), after the rollout is complete.',
+    ]);
+    expect(problemsOf(() => parseTopology({ ...base, cockroach: { finalizeUpgrade: 26.2 } }, "inline"))).toEqual([
+      "cockroach.finalizeUpgrade: invalid value 26.2. Use a string.",
+    ]);
+  });
+
+  test("the image tag must carry the version the upgrade guards read", () => {
+    expect(problemsOf(() => parseTopology({ ...base, cockroach: { image: "cockroachdb/cockroach:stable" } }, "inline"))).toEqual([
+      'cockroach.image: invalid value "cockroachdb/cockroach:stable". Tag the image with the CockroachDB release it holds, such as "cockroachdb/cockroach:v26.2.7" (a digest may follow); the upgrade checks read the version from it.',
+    ]);
+  });
+});
+
 describe("monitoring", () => {
   test("off by default; Prometheus Operator objects, their labels and the backup alert age per site", () => {
     const topology = parseTopology(

@@ -1,0 +1,91 @@
+import { Construct } from "constructs";
+import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
+import { terraformLiteral } from "../core/terraform-strings";
+import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage, fail } from "../core/validation";
+import {
+  COCKROACH_IMAGE,
+  DEFAULT_PUBLIC_SERVICE,
+  ROOT_CLIENT_CERTS_SECRET,
+  certsVolumeMounts,
+  certsVolumes,
+  containerSecurityContext,
+  labels,
+  podSecurityContext,
+} from "./common";
+import { upgradeFinalizeScript } from "./upgrade-finalize-script";
+import { cockroachImageVersion, majorName, majorOf } from "./upgrade-path";
+
+export interface CockroachUpgradeFinalizeProps {
+  /** Any site's cluster (the app uses the first site's). */
+  readonly provider: KubernetesProvider;
+  /** The major to finalize ("26.2"): must be the major of `image`. */
+  readonly major: string;
+  /** The image every site runs. @default COCKROACH_IMAGE */
+  readonly image?: string;
+  /** @default "cockroachdb" */
+  readonly namespace?: string;
+  /** @default ROOT_CLIENT_CERTS_SECRET */
+  readonly clientCertsSecretName?: string;
+  /** @default DEFAULT_PUBLIC_SERVICE */
+  readonly publicServiceName?: string;
+  /** How long the deploy waits for the upgrade migrations. @default 10 */
+  readonly timeoutMinutes?: number;
+}
+
+/**
+ * Finalizes a major upgrade when the operator says so (upgradeFinalizeScript): resets
+ * `cluster.preserve_downgrade_option` once every node is live on the new major. After this
+ * the cluster cannot go back to the previous major. The Job is named after the major, so it
+ * runs once per upgrade.
+ */
+export class CockroachUpgradeFinalize extends Construct {
+  readonly job: JobV1;
+
+  constructor(scope: Construct, id: string, props: CockroachUpgradeFinalizeProps) {
+    super(scope, id);
+    const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);
+    const version = cockroachImageVersion("image", image);
+    const imageMajor = version ? majorName(majorOf(version)) : undefined;
+    if (props.major !== imageMajor) {
+      fail("major", props.major, `Finalize the major the image runs (${imageMajor ?? "unknown: tag the image with vX.Y.Z"}); finalizing any other is meaningless or premature.`);
+    }
+    const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
+    const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 10, 2, 1440);
+    const host = `${checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE)}:${COCKROACH_GRPC_PORT}`;
+    const name = `cockroachdb-finalize-${props.major.replace(".", "-")}`;
+    const script = upgradeFinalizeScript({ major: props.major, host, waitSeconds: (timeoutMinutes - 1) * 60 });
+    this.job = new JobV1(this, "job", {
+      provider: props.provider,
+      metadata: { name, namespace, labels: labels(name, "finalize") },
+      waitForCompletion: true,
+      timeouts: { create: `${timeoutMinutes + 1}m`, update: `${timeoutMinutes + 1}m` },
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: timeoutMinutes * 60,
+        template: {
+          metadata: { labels: labels(name, "finalize") },
+          spec: {
+            restartPolicy: "Never",
+            enableServiceLinks: false,
+            automountServiceAccountToken: false,
+            securityContext: podSecurityContext,
+            container: [
+              {
+                name: "finalize",
+                image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["/bin/bash", "-c", terraformLiteral(script)],
+                securityContext: containerSecurityContext,
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+                volumeMount: certsVolumeMounts,
+              },
+            ],
+            volume: certsVolumes(props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET),
+          },
+        },
+      },
+    });
+  }
+}

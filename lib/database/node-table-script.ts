@@ -1,0 +1,30 @@
+/**
+ * A bash function for the Job scripts that need to know the cluster's nodes: `node_table`
+ * prints one line per node, `id|pod|build|is_live|membership`, from
+ * `cockroach node status --decommission --format=tsv`, columns found by their header names.
+ * `pod` is the first label of the node's advertised address (`<pod>.<namespace>.svc...`).
+ */
+export function nodeTableFunction(certsFlag: string): string[] {
+  return [
+    "node_table() {",
+    "  local status line header=1 c_id='' c_addr='' c_build='' c_live='' c_mem='' i",
+    `  status="$(timeout 60 cockroach node status ${certsFlag} --host="$host" --decommission --format=tsv)" || return 1`,
+    "  while IFS= read -r line; do",
+    "    [ -n \"$line\" ] || continue",
+    "    # Tabs are whitespace to IFS, so empty columns would merge; split on a non-whitespace separator.",
+    "    IFS=$'\\x1f' read -r -a f <<< \"${line//$'\\t'/$'\\x1f'}\"",
+    '    if [ "$header" = 1 ]; then',
+    '      for i in "${!f[@]}"; do',
+    '        case "${f[$i]}" in id) c_id=$i ;; address) c_addr=$i ;; build) c_build=$i ;; is_live) c_live=$i ;; membership) c_mem=$i ;; esac',
+    "      done",
+    '      if [ -z "$c_id" ] || [ -z "$c_addr" ] || [ -z "$c_build" ] || [ -z "$c_live" ] || [ -z "$c_mem" ]; then',
+    '        echo "cockroach node status lacks one of the columns id, address, build, is_live, membership." >&2; return 1',
+    "      fi",
+    "      header=0; continue",
+    "    fi",
+    '    local pod="${f[$c_addr]%%.*}"',
+    '    printf "%s|%s|%s|%s|%s\\n" "${f[$c_id]}" "${pod%%:*}" "${f[$c_build]}" "${f[$c_live]}" "${f[$c_mem]}"',
+    '  done <<< "$status"',
+    "}",
+  ];
+}
