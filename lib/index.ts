@@ -6,3 +6,5 @@ export * from "./skupper";
 export * from "./sites";
 export * from "./backup";
 export * from "./monitoring";
+export * from "./core/warnings";
+export * from "./security/database-network-policies";

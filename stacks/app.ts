@@ -52,7 +52,11 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
         })
       : clusters.find((cluster) => cluster.site.siteName === site.name)!.site,
   );
-  const platforms = kubernetesSites.map((site, i) => new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki }));
+  // The init Job runs in the first site; a site with the SQL client pod needs the key too.
+  const platforms = kubernetesSites.map(
+    (site, i) =>
+      new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki, rootClientCertificate: i === 0 || topology.sites[i].sqlClientPod }),
+  );
   const databases = kubernetesSites.map(
     (site, i) =>
       new DatabaseStack(app, {

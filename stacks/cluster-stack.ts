@@ -153,5 +153,6 @@ export function cloudSiteProps(site: ManagedSite): CloudSiteProps {
     nodeCount: site.nodes.count,
     diskSizeGb: site.nodes.diskSizeGb,
     apiAccessCidrs: site.apiAccessCidrs,
+    networkPolicyEnforcement: site.networkPolicyEnforcement,
   };
 }

@@ -16,6 +16,7 @@ import { SkupperSite } from "../lib/skupper/site";
 import { CockroachAlertRules } from "../lib/monitoring/cockroach-alert-rules";
 import { CockroachServiceMonitor } from "../lib/monitoring/cockroach-service-monitor";
 import { SkupperRouterPodMonitor } from "../lib/monitoring/skupper-router-pod-monitor";
+import { warn } from "../lib/core/warnings";
 import { DeploymentStack } from "./deployment-stack";
 import { databaseSites, stackNames } from "./naming";
 import { PlatformStack } from "./platform-stack";
@@ -114,19 +115,26 @@ export class DatabaseStack extends DeploymentStack {
         backupMaxAgeHours: monitoring.backupMaxAgeHours > 0 ? monitoring.backupMaxAgeHours : undefined,
       });
       new SkupperRouterPodMonitor(this, "router-metrics", { provider: kubernetes, namespace, labels });
+      if (topology.security.networkPolicies && topology.security.metricsNamespaces.length === 0) {
+        warn(
+          this,
+          `Site "${site.siteName}" has monitoring.prometheusOperator but the NetworkPolicies admit no scraper: list Prometheus's namespace in security.metricsNamespaces.`,
+        );
+      }
     }
-
-    new CockroachSqlClient(this, "sql-client", { provider: kubernetes, namespace, image: topology.cockroach.image });
 
     // The cluster stack's credentials command names a managed site's kubectl context after the site.
     const kubectl =
       siteSpec.cloud === "existing"
         ? `kubectl --kubeconfig ${siteSpec.kubeconfig.path} --context ${siteSpec.kubeconfig.context} --namespace ${namespace}`
         : `kubectl --context ${site.siteName} --namespace ${namespace}`;
-    new TerraformOutput(this, "sql_shell", {
-      description: "Opens a SQL shell as root (after kubectl credentials for this site).",
-      value: `${kubectl} exec -it deploy/cockroachdb-client -- cockroach sql`,
-    });
+    if (siteSpec.sqlClientPod) {
+      new CockroachSqlClient(this, "sql-client", { provider: kubernetes, namespace, image: topology.cockroach.image });
+      new TerraformOutput(this, "sql_shell", {
+        description: "Opens a SQL shell as root (after kubectl credentials for this site).",
+        value: `${kubectl} exec -it deploy/cockroachdb-client -- cockroach sql`,
+      });
+    }
     new TerraformOutput(this, "db_console", {
       description: "Forwards the DB Console to https://localhost:8080 (log in as a SQL user with a password).",
       value: `${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080`,

@@ -8,6 +8,7 @@ import { SkupperController } from "../lib/skupper/controller";
 import { SkupperRouterServiceTemplate } from "../lib/skupper/router-service-template";
 import { SkupperRouterSizing } from "../lib/skupper/router-sizing";
 import { SkupperSiteCaSecret } from "../lib/skupper/site-ca-secret";
+import { DatabaseNetworkPolicies } from "../lib/security/database-network-policies";
 import { DeploymentStack } from "./deployment-stack";
 import { stackNames } from "./naming";
 import { PkiStack } from "./pki-stack";
@@ -20,6 +21,8 @@ export interface PlatformStackProps {
   /** The same site as the topology file describes it. */
   readonly siteSpec: Site;
   readonly pki: PkiStack;
+  /** Whether this cluster gets the root client certificate (the init Job's or the SQL client pod's site). */
+  readonly rootClientCertificate: boolean;
 }
 
 /**
@@ -46,6 +49,18 @@ export class PlatformStack extends DeploymentStack {
     });
     const namespace = this.namespace.metadata.name;
     this.storageClassName = site.ensureStorageClass(this, "storage-class", kubernetes);
+    const { security } = topology;
+    if (security.networkPolicies) {
+      // Before any workload exists, so no pod ever runs unprotected.
+      new DatabaseNetworkPolicies(this, "network-policies", {
+        provider: kubernetes,
+        namespace,
+        sqlClientNamespaces: security.sqlClientNamespaces,
+        sqlClientCidrs: security.sqlClientCidrs,
+        httpCidrs: security.httpCidrs,
+        metricsNamespaces: security.metricsNamespaces,
+      });
+    }
 
     const ca = pki.clusterCa.certPem;
     // The namespace's name as a reference, so Terraform creates the Secrets after it.
@@ -56,13 +71,16 @@ export class PlatformStack extends DeploymentStack {
       caCertPem: ca,
       certificate: pki.nodeCertificate(site.siteName),
     });
-    new CockroachCertsSecret(this, "root-client-certs", {
-      provider: kubernetes,
-      name: ROOT_CLIENT_CERTS_SECRET,
-      namespace,
-      caCertPem: ca,
-      certificate: pki.rootClient,
-    });
+    // Whoever reads it is root in the database: only where something uses it.
+    if (props.rootClientCertificate) {
+      new CockroachCertsSecret(this, "root-client-certs", {
+        provider: kubernetes,
+        name: ROOT_CLIENT_CERTS_SECRET,
+        namespace,
+        caCertPem: ca,
+        certificate: pki.rootClient,
+      });
+    }
 
     const siteCa = pki.siteCa(site.siteName);
     new SkupperSiteCaSecret(this, "skupper-site-ca", {

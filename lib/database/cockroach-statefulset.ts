@@ -20,6 +20,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkNamespace, checkPinnedImage, fai
 import {
   COCKROACH_IMAGE,
   COCKROACH_METRICS_PATH,
+  DATABASE_NODE_COMPONENT,
   DATA_DIR,
   METRICS_SERVICE_LABEL,
   DEFAULT_PUBLIC_SERVICE,
@@ -175,9 +176,9 @@ export class CockroachStatefulSet extends Construct {
     this.podNames = podNames(this.name, site.replicas);
     const selector = selectorLabels(this.name);
     for (const key of Object.keys(podLabels)) {
-      if (key in labels(this.name, "database")) fail(`podLabels.${key}`, podLabels[key], "The construct sets this label to select its pods; use another key.");
+      if (key in labels(this.name, DATABASE_NODE_COMPONENT)) fail(`podLabels.${key}`, podLabels[key], "The construct sets this label to select its pods; use another key.");
     }
-    const meta = (name: string) => ({ name, namespace, labels: labels(this.name, "database") });
+    const meta = (name: string) => ({ name, namespace, labels: labels(this.name, DATABASE_NODE_COMPONENT) });
     const provider = props.provider;
     const ports = [
       { name: "grpc", port: COCKROACH_GRPC_PORT, targetPort: String(COCKROACH_GRPC_PORT) },
@@ -192,7 +193,7 @@ export class CockroachStatefulSet extends Construct {
 
     this.headlessService = new ServiceV1(this, "headless", {
       provider,
-      metadata: { ...meta(this.name), labels: { ...labels(this.name, "database"), [METRICS_SERVICE_LABEL]: "true" } },
+      metadata: { ...meta(this.name), labels: { ...labels(this.name, DATABASE_NODE_COMPONENT), [METRICS_SERVICE_LABEL]: "true" } },
       spec: { clusterIp: "None", publishNotReadyAddresses: true, selector, port: ports },
     });
 
@@ -235,12 +236,12 @@ export class CockroachStatefulSet extends Construct {
       const roleName = `${namespace}-${this.name}-read-nodes`;
       this.nodeReaderRole = new ClusterRoleV1(this, "node-reader", {
         provider,
-        metadata: { name: roleName, labels: labels(this.name, "database") },
+        metadata: { name: roleName, labels: labels(this.name, DATABASE_NODE_COMPONENT) },
         rule: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
       });
       this.nodeReaderBinding = new ClusterRoleBindingV1(this, "node-reader-binding", {
         provider,
-        metadata: { name: roleName, labels: labels(this.name, "database") },
+        metadata: { name: roleName, labels: labels(this.name, DATABASE_NODE_COMPONENT) },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: this.nodeReaderRole.metadata.name },
         subject: [{ kind: "ServiceAccount", name: this.serviceAccount.metadata.name, namespace }],
       });
@@ -298,7 +299,7 @@ export class CockroachStatefulSet extends Construct {
         updateStrategy: [{ type: "RollingUpdate" }],
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: { ...podLabels, ...labels(this.name, "database") }, annotations: PROMETHEUS_SCRAPE_ANNOTATIONS },
+          metadata: { labels: { ...podLabels, ...labels(this.name, DATABASE_NODE_COMPONENT) }, annotations: PROMETHEUS_SCRAPE_ANNOTATIONS },
           spec: {
             // Service links would inject an env var per Service (dozens with per-pod
             // Services) and a Service named "cockroach" would set COCKROACH_PORT.

@@ -37,9 +37,14 @@ export const METRICS_SERVICE_LABEL = "cockroachdb.cdktf.io/metrics";
 /** Where CockroachDB serves its Prometheus metrics, on the HTTP port (HTTPS in secure mode, no login). */
 export const COCKROACH_METRICS_PATH = "/_status/vars";
 
+/** Every pod of the database constructs (nodes, SQL client, init and other Jobs) carries it. */
+export const DATABASE_POD_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": "cockroachdb" };
+/** The `app.kubernetes.io/component` of the CockroachDB nodes themselves. */
+export const DATABASE_NODE_COMPONENT = "database";
+
 /** Selects one StatefulSet's pods. */
 export function selectorLabels(instance: string): Record<string, string> {
-  return { "app.kubernetes.io/name": "cockroachdb", "app.kubernetes.io/instance": instance };
+  return { ...DATABASE_POD_LABELS, "app.kubernetes.io/instance": instance };
 }
 
 export function labels(instance: string, component: string): Record<string, string> {

@@ -171,6 +171,9 @@ export class AksSite extends Construct implements KubernetesSite {
         serviceCidr,
         dnsServiceIp,
         loadBalancerSku: "standard",
+        // Azure CNI powered by Cilium: the policy engine that fits the overlay (Azure NPM is
+        // being retired); without one AKS ignores NetworkPolicies.
+        ...((props.networkPolicyEnforcement ?? true) ? { networkDataPlane: "cilium", networkPolicy: "cilium" } : {}),
         outboundType: "loadBalancer",
       },
       apiServerAccessProfile: inputs.apiAccessCidrs ? { authorizedIpRanges: inputs.apiAccessCidrs } : undefined,

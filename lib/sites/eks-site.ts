@@ -256,6 +256,20 @@ export class EksSite extends Construct implements KubernetesSite {
       });
     });
 
+    // The managed add-on adopts the VPC CNI EKS installed (OVERWRITE) and starts its network
+    // policy agent; before the nodes, so they never run a CNI that ignores NetworkPolicies.
+    const vpcCni =
+      (props.networkPolicyEnforcement ?? true)
+        ? new EksAddon(this, "vpc-cni", {
+            provider,
+            clusterName: this.cluster.name,
+            addonName: "vpc-cni",
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+          })
+        : undefined;
+
     this.nodeGroup = new EksNodeGroup(this, "nodes", {
       provider,
       clusterName: this.cluster.name,
@@ -277,7 +291,7 @@ export class EksSite extends Construct implements KubernetesSite {
       updateConfig: { maxUnavailable: 1 },
       labels: { "cockroachdb.com/site": this.siteName },
       // Nodes in private subnets cannot join before their NAT route exists.
-      dependsOn: [...nodeRole.attachments, ...egressReady],
+      dependsOn: [...nodeRole.attachments, ...egressReady, ...(vpcCni ? [vpcCni] : [])],
     });
 
     // Both add-ons run pods: created before the nodes they would sit DEGRADED and fail.

@@ -165,6 +165,8 @@ export class GkeSite extends Construct implements KubernetesSite {
       network: network.id,
       subnetwork: subnet.id,
       networkingMode: "VPC_NATIVE",
+      // Dataplane V2 (Cilium) enforces NetworkPolicies; the legacy datapath ignores them.
+      datapathProvider: (props.networkPolicyEnforcement ?? true) ? "ADVANCED_DATAPATH" : undefined,
       ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
       // The default pool cannot be shaped or replaced independently: drop it for our own.
       removeDefaultNodePool: true,

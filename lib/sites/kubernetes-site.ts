@@ -96,7 +96,14 @@ export interface CloudSiteProps {
   readonly diskSizeGb?: number;
   /**
    * CIDR blocks allowed to reach the public Kubernetes API endpoint (Terraform and operators).
-   * @default reachable from anywhere (authentication still required)
+   * @default reachable from anywhere (authentication still required); a warning at synth says so
    */
   readonly apiAccessCidrs?: readonly string[];
+  /**
+   * Turn on the cluster's NetworkPolicy enforcement (EKS: the VPC CNI's network policy
+   * agent; GKE: Dataplane V2; AKS: Cilium). Without it NetworkPolicies are stored but ignored.
+   * On GKE and AKS it is fixed at creation: changing it replaces the cluster.
+   * @default true
+   */
+  readonly networkPolicyEnforcement?: boolean;
 }

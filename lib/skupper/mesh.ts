@@ -21,6 +21,18 @@ export const SKUPPER_INTER_ROUTER_PORT = 55671;
 /** Router port for links from edge sites. */
 export const SKUPPER_EDGE_PORT = 45671;
 
+/**
+ * Labels every router pod of a Site carries: the controller's router Deployment selects its
+ * pods by exactly this (internal/kube/site/resources/skupper-router-deployment.yaml, 2.2.1).
+ */
+export const SKUPPER_ROUTER_POD_SELECTOR: Readonly<Record<string, string>> = { "skupper.io/component": "router" };
+/**
+ * The router pod's other ports (same file): 9090 the router's health and metrics (kubelet
+ * probes, Prometheus), 9000 the kube-adaptor's metrics, 9191 its health, 5671 AMQP which only
+ * the kube-adaptor in the same pod uses over loopback.
+ */
+export const SKUPPER_ROUTER_METRICS_PORTS = [9090, 9000] as const;
+
 /** X.509 upper bound for a subject common name (RFC 5280 ub-common-name). */
 const MAX_COMMON_NAME = 64;
 const CA_SUFFIX = " site CA";

@@ -106,6 +106,8 @@ function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, regio
     // Defaults later, to the node count of managed sites.
     replicas: positiveInt.optional(),
     monitoring: monitoringSchema,
+    // Defaults later: true for the first site only (it holds the root client certificate).
+    sqlClientPod: z.boolean().optional(),
     ...fields,
   });
 }
@@ -132,6 +134,8 @@ function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape, E ext
         error: 'Use "loadbalancer" or "none" (dial out only); nodeport and route are for existing clusters.',
       })
       .default("loadbalancer"),
+    // Defaults later, to security.networkPolicies.
+    networkPolicyEnforcement: z.boolean().optional(),
     ...extra,
   });
 }
@@ -283,6 +287,14 @@ const skupperSchema = strict({
   mesh: z.enum(["auto", "full", "partial"]).default("auto"),
 });
 
+const securitySchema = strict({
+  networkPolicies: z.boolean().default(true),
+  sqlClientNamespaces: z.array(dnsLabel).default([]),
+  sqlClientCidrs: z.array(cidr).default([]),
+  httpCidrs: z.array(cidr).default([]),
+  metricsNamespaces: z.array(dnsLabel).default([]),
+});
+
 export const topologySchema = strict({
   sites: z.array(siteSchema).min(1, { error: "Give at least one site." }),
   namespace: dnsLabel.default(DEFAULT_NAMESPACE),
@@ -294,6 +306,7 @@ export const topologySchema = strict({
   skupper: skupperSchema.prefault({}),
   backend: backendSchema.prefault({ type: "local" }),
   accounts: accountsSchema.prefault({}),
+  security: securitySchema.prefault({}),
 });
 
 /** What a topology file may contain (before defaults); use it to write topologies in TypeScript. */

@@ -45,6 +45,11 @@ interface SiteBase {
    */
   readonly linkAccess: SkupperLinkAccessType;
   readonly monitoring: SiteMonitoring;
+  /**
+   * Run the idle SQL client pod here; it holds the root client certificate, which then lives
+   * in this site too. Default: the first site only.
+   */
+  readonly sqlClientPod: boolean;
 }
 
 interface ManagedSiteBase extends SiteBase {
@@ -57,6 +62,8 @@ interface ManagedSiteBase extends SiteBase {
   readonly kubernetesVersion?: string;
   /** CIDRs allowed to reach the public Kubernetes API endpoint; undefined: reachable from anywhere. */
   readonly apiAccessCidrs?: readonly string[];
+  /** Turn on the cluster's NetworkPolicy enforcement (fixed at creation on GKE and AKS). Default: security.networkPolicies. */
+  readonly networkPolicyEnforcement: boolean;
 }
 
 export interface AwsNetwork {
@@ -244,6 +251,20 @@ export interface SkupperSettings {
   readonly mesh: SkupperMeshShape;
 }
 
+/** Security settings of the whole deployment (see README "Security notes"). */
+export interface SecuritySettings {
+  /** NetworkPolicies in the database namespace (and enforcement in managed clusters). */
+  readonly networkPolicies: boolean;
+  /** Namespaces whose pods may open SQL connections (26257). */
+  readonly sqlClientNamespaces: readonly string[];
+  /** CIDRs that may open SQL connections (26257). */
+  readonly sqlClientCidrs: readonly string[];
+  /** CIDRs that may reach the DB Console (8080), besides the namespace. */
+  readonly httpCidrs: readonly string[];
+  /** Namespaces whose pods may scrape metrics (CockroachDB 8080, Skupper 9090/9000). */
+  readonly metricsNamespaces: readonly string[];
+}
+
 export interface Topology {
   /** Where it came from: the file path, or "built-in default". */
   readonly source: string;
@@ -257,4 +278,5 @@ export interface Topology {
   readonly skupper: SkupperSettings;
   readonly backend: BackendSettings;
   readonly accounts: Accounts;
+  readonly security: SecuritySettings;
 }

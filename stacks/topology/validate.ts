@@ -64,6 +64,7 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
     skupper: { mesh: parsed.skupper.mesh === "auto" ? (sites.length > FULL_MESH_MAX_SITES ? "partial" : "full") : parsed.skupper.mesh },
     backend: resolveBackend(parsed.backend, baseDir),
     accounts: parsed.accounts,
+    security: parsed.security,
   };
   const backupNames = backupProblems(topology);
   if (backupNames.length > 0) throw new TopologyError(source, backupNames);
@@ -142,6 +143,7 @@ interface TopLevel {
   readonly statefulSetPrefix?: string;
   readonly clusterDomain?: string;
   readonly survivalGoal?: SurvivalGoal;
+  readonly networkPolicies: boolean;
 }
 
 function topLevel(raw: unknown): TopLevel {
@@ -154,6 +156,7 @@ function topLevel(raw: unknown): TopLevel {
     statefulSetPrefix: field(shape.statefulSetPrefix, "statefulSetPrefix"),
     clusterDomain: field(shape.clusterDomain, "clusterDomain"),
     survivalGoal: field(shape.survivalGoal, "survivalGoal"),
+    networkPolicies: field(shape.security, "security")?.networkPolicies ?? true,
   };
 }
 
@@ -192,7 +195,7 @@ function resolveSites(top: TopLevel, baseDir: string, problems: ConfigError[]): 
     // Existing clusters have no default: their zones come from node labels.
     const zones = site.zones ?? (site.cloud === "existing" ? [] : siteCheck(at, problems, () => defaultZones(site.cloud, site.region)));
     if (zones === undefined) return [];
-    return [{ index, site: resolveSite(site, zones, index, top.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, baseDir) }];
+    return [{ index, site: resolveSite(site, zones, index, top, baseDir) }];
   });
 }
 
@@ -201,23 +204,29 @@ function hasFullNetwork(site: Exclude<ParsedSite, { cloud: "existing" }>): boole
   return Object.values(site.network ?? {}).filter(Boolean).length === wanted;
 }
 
-function resolveSite(site: ParsedSite, zones: readonly string[], index: number, clusterDomain: string, baseDir: string): Site {
-  switch (site.cloud) {
-    case "aws":
-      return { ...site, zones, replicas: site.replicas ?? site.nodes.count, network: { ...defaultAwsNetwork(index), ...site.network } };
-    case "gcp":
-      return { ...site, zones, replicas: site.replicas ?? site.nodes.count, network: { ...defaultGcpNetwork(index), ...site.network } };
-    case "azure":
-      return { ...site, zones, replicas: site.replicas ?? site.nodes.count, network: { ...defaultAzureNetwork(index), ...site.network } };
-    case "existing":
-      return {
-        ...site,
-        zones,
-        replicas: site.replicas ?? DEFAULT_REPLICAS,
-        kubeconfig: { ...site.kubeconfig, path: expandPath(site.kubeconfig.path, baseDir) },
-        clusterDomain: site.clusterDomain ?? clusterDomain,
-      };
+function resolveSite(site: ParsedSite, zones: readonly string[], index: number, top: TopLevel, baseDir: string): Site {
+  const clusterDomain = top.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+  // The root client certificate lives where the SQL client pod runs: by default one site.
+  const sqlClientPod = site.sqlClientPod ?? index === 0;
+  if (site.cloud !== "existing") {
+    const managed = { zones, replicas: site.replicas ?? site.nodes.count, sqlClientPod, networkPolicyEnforcement: site.networkPolicyEnforcement ?? top.networkPolicies };
+    switch (site.cloud) {
+      case "aws":
+        return { ...site, ...managed, network: { ...defaultAwsNetwork(index), ...site.network } };
+      case "gcp":
+        return { ...site, ...managed, network: { ...defaultGcpNetwork(index), ...site.network } };
+      case "azure":
+        return { ...site, ...managed, network: { ...defaultAzureNetwork(index), ...site.network } };
+    }
   }
+  return {
+    ...site,
+    sqlClientPod,
+    zones,
+    replicas: site.replicas ?? DEFAULT_REPLICAS,
+    kubeconfig: { ...site.kubeconfig, path: expandPath(site.kubeconfig.path, baseDir) },
+    clusterDomain: site.clusterDomain ?? clusterDomain,
+  };
 }
 
 function resolveBackend(backend: ParsedTopology["backend"], baseDir: string): BackendSettings {

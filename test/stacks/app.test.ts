@@ -5,7 +5,7 @@ import * as path from "path";
 import { defaultTopology, parseTopology } from "../../stacks/topology";
 import { DEFAULT_TOPOLOGY_FILE } from "../../stacks/topology/defaults";
 import { CRD_DIR, skupperCrds } from "../skupper/crd-validator";
-import { Json, synthApp } from "./synth-app";
+import { Json, synthApp, values } from "./synth-app";
 
 /** A stack's level: 0 without dependencies, else one more than its deepest dependency. */
 function levels(dependencies: Record<string, string[]>): Record<string, number> {
@@ -14,8 +14,6 @@ function levels(dependencies: Record<string, string[]>): Record<string, number> 
     (memo[name] ??= Math.max(-1, ...dependencies[name].map(level)) + 1);
   return Object.fromEntries(Object.keys(dependencies).map((name) => [name, level(name)]));
 }
-
-const values = (json: Json, type: string, kind = "resource"): Json[] => Object.values(json[kind]?.[type] ?? {});
 
 const manifests = (json: Json, kind: string): Json[] =>
   values(json, "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === kind);
@@ -140,7 +138,10 @@ describe("the default app (EKS + GKE + AKS)", () => {
       const platform = stacks[`${site}-platform`];
       expect(values(platform, "kubernetes_namespace_v1")[0].timeouts.delete).toBe("20m");
       const secrets = values(platform, "kubernetes_secret_v1").map((s) => s.metadata.name).sort();
-      expect(secrets).toEqual(["cockroachdb-node-certs", "cockroachdb-root-client-certs", "skupper-site-ca"]);
+      // The root client certificate only where the init Job and the SQL client pod run.
+      const root = site === "aws" ? ["cockroachdb-root-client-certs"] : [];
+      expect(secrets).toEqual(["cockroachdb-node-certs", ...root, "skupper-site-ca"].sort());
+      expect(values(stacks[`${site}-database`], "kubernetes_deployment_v1")).toHaveLength(root.length);
       expect(values(platform, "helm_release")[0].version).toBe("2.2.1");
       expect(dependencies[`${site}-database`]).toContain(`${site}-platform`);
     }
@@ -200,7 +201,7 @@ describe("other topologies", () => {
         survivalGoal: "zone",
         sites: [
           { name: "aws", cloud: "aws", region: "us-west-2" },
-          { name: "lab", cloud: "existing", region: "on-prem", kubeconfig: { path: "/etc/kube/lab.yaml", context: "lab-admin" }, storageClassName: "fast" },
+          { name: "lab", cloud: "existing", region: "on-prem", kubeconfig: { path: "/etc/kube/lab.yaml", context: "lab-admin" }, storageClassName: "fast", sqlClientPod: true },
         ],
       },
       "inline",

@@ -29,3 +29,6 @@ export function synthApp(topology: Topology): Synthesized {
   fs.rmSync(outdir, { recursive: true, force: true });
   return { stacks, dependencies };
 }
+
+/** All resources (or data sources) of one type in a synthesized stack. */
+export const values = (json: Json, type: string, kind = "resource"): Json[] => Object.values(json[kind]?.[type] ?? {});
