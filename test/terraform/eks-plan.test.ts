@@ -12,9 +12,10 @@ import { offlineConfig, offlinePlan, offlineTest } from "./offline-plan";
 
 // 3 zones: VPC, IGW, public route table + route, per zone (public subnet + association, EIP,
 // NAT, private subnet, route table, route, association = 8) -> 4 + 24 = 28 network resources;
-// IAM: 3 roles + 5 policy attachments = 8; EKS: cluster, node group, 2 add-ons, pod identity
-// association = 5; one admin principal: access entry + policy association = 2.
-const EXPECTED_RESOURCES = 28 + 8 + 5 + 2;
+// IAM: 3 roles + 5 policy attachments = 8; EKS: cluster, node group, 3 add-ons (vpc-cni with
+// its network policy agent, pod identity agent, EBS CSI), pod identity association = 6; one
+// admin principal: access entry + policy association = 2.
+const EXPECTED_RESOURCES = 28 + 8 + 6 + 2;
 
 const { run, tools } = offlineTest();
 
