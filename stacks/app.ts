@@ -52,11 +52,7 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
         })
       : clusters.find((cluster) => cluster.site.siteName === site.name)!.site,
   );
-  // The init Job runs in the first site; a site with the SQL client pod needs the key too.
-  const platforms = kubernetesSites.map(
-    (site, i) =>
-      new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki, rootClientCertificate: i === 0 || topology.sites[i].sqlClientPod }),
-  );
+  const platforms = kubernetesSites.map((site, i) => new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki }));
   const databases = kubernetesSites.map(
     (site, i) =>
       new DatabaseStack(app, {

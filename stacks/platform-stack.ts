@@ -21,8 +21,6 @@ export interface PlatformStackProps {
   /** The same site as the topology file describes it. */
   readonly siteSpec: Site;
   readonly pki: PkiStack;
-  /** Whether this cluster gets the root client certificate (the init Job's or the SQL client pod's site). */
-  readonly rootClientCertificate: boolean;
 }
 
 /**
@@ -71,16 +69,15 @@ export class PlatformStack extends DeploymentStack {
       caCertPem: ca,
       certificate: pki.nodeCertificate(site.siteName),
     });
-    // Whoever reads it is root in the database: only where something uses it.
-    if (props.rootClientCertificate) {
-      new CockroachCertsSecret(this, "root-client-certs", {
-        provider: kubernetes,
-        name: ROOT_CLIENT_CERTS_SECRET,
-        namespace,
-        caCertPem: ca,
-        certificate: pki.rootClient,
-      });
-    }
+    // Every site's scale-down Job decommissions as root, so every site needs it; the idle SQL
+    // client pod, which would hold it for good, runs only where sqlClientPod asks for it.
+    new CockroachCertsSecret(this, "root-client-certs", {
+      provider: kubernetes,
+      name: ROOT_CLIENT_CERTS_SECRET,
+      namespace,
+      caCertPem: ca,
+      certificate: pki.rootClient,
+    });
 
     const siteCa = pki.siteCa(site.siteName);
     new SkupperSiteCaSecret(this, "skupper-site-ca", {

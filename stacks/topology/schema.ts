@@ -106,7 +106,7 @@ function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, regio
     // Defaults later, to the node count of managed sites.
     replicas: positiveInt.optional(),
     monitoring: monitoringSchema,
-    // Defaults later: true for the first site only (it holds the root client certificate).
+    // Defaults later: true for the first site only (the pod keeps the root client certificate mounted).
     sqlClientPod: z.boolean().optional(),
     ...fields,
   });

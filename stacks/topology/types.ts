@@ -46,8 +46,8 @@ interface SiteBase {
   readonly linkAccess: SkupperLinkAccessType;
   readonly monitoring: SiteMonitoring;
   /**
-   * Run the idle SQL client pod here; it holds the root client certificate, which then lives
-   * in this site too. Default: the first site only.
+   * Run the idle SQL client pod here (it keeps the root client certificate mounted).
+   * Default: the first site only.
    */
   readonly sqlClientPod: boolean;
 }

@@ -206,7 +206,7 @@ function hasFullNetwork(site: Exclude<ParsedSite, { cloud: "existing" }>): boole
 
 function resolveSite(site: ParsedSite, zones: readonly string[], index: number, top: TopLevel, baseDir: string): Site {
   const clusterDomain = top.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
-  // The root client certificate lives where the SQL client pod runs: by default one site.
+  // The idle SQL client pod keeps the root client certificate mounted: by default in one site.
   const sqlClientPod = site.sqlClientPod ?? index === 0;
   if (site.cloud !== "existing") {
     const managed = { zones, replicas: site.replicas ?? site.nodes.count, sqlClientPod, networkPolicyEnforcement: site.networkPolicyEnforcement ?? top.networkPolicies };
