@@ -16,7 +16,6 @@ import { SkupperSite } from "../lib/skupper/site";
 import { CockroachAlertRules } from "../lib/monitoring/cockroach-alert-rules";
 import { CockroachServiceMonitor } from "../lib/monitoring/cockroach-service-monitor";
 import { SkupperRouterPodMonitor } from "../lib/monitoring/skupper-router-pod-monitor";
-import { warn } from "../lib/core/warnings";
 import { DeploymentStack } from "./deployment-stack";
 import { databaseSites, stackNames } from "./naming";
 import { PlatformStack } from "./platform-stack";
