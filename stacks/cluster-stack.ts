@@ -1,4 +1,6 @@
 import { TerraformOutput } from "cdktf";
+import { shellCommand } from "../lib/core/shell";
+import { terraformLiteral } from "../lib/core/terraform-strings";
 import { Construct } from "constructs";
 import { AzureBackupStorage } from "../lib/backup/azure-backup-storage";
 import { BackupStorage } from "../lib/backup/backup-storage";
@@ -57,8 +59,8 @@ export class ClusterStack extends DeploymentStack {
           // `aws eks get-token` must run as the same identity as the stacks' aws providers.
           awsCliProfile: site.kubernetesAuth === "exec" ? topology.accounts.awsProfile : undefined,
         });
-        const profile = topology.accounts.awsProfile ? ` --profile ${topology.accounts.awsProfile}` : "";
-        credentialsCommand = `aws eks update-kubeconfig --region ${site.region} --name ${eks.clusterName} --alias ${site.name}${profile}`;
+        const profile = topology.accounts.awsProfile ? ["--profile", topology.accounts.awsProfile] : [];
+        credentialsCommand = shellCommand(["aws", "eks", "update-kubeconfig", "--region", site.region, "--name", eks.clusterName, "--alias", site.name, ...profile]);
         this.site = eks;
         if (backup && access) {
           this.backupStorage = new S3BackupBucket(this, "backup", {
@@ -84,8 +86,9 @@ export class ClusterStack extends DeploymentStack {
           deletionProtection: site.deletionProtection,
         });
         credentialsCommand =
-          `gcloud container clusters get-credentials ${gke.clusterName} --region ${site.region} --project ${project}` +
-          ` && kubectl config rename-context gke_${project}_${site.region}_${gke.clusterName} ${site.name}`;
+          shellCommand(["gcloud", "container", "clusters", "get-credentials", gke.clusterName, "--region", site.region, "--project", project]) +
+          " && " +
+          shellCommand(["kubectl", "config", "rename-context", `gke_${project}_${site.region}_${gke.clusterName}`, site.name]);
         this.site = gke;
         if (backup && access) {
           this.backupStorage = new GcsBackupBucket(this, "backup", {
@@ -110,7 +113,7 @@ export class ClusterStack extends DeploymentStack {
           podCidr: site.network.podCidr,
           serviceCidr: site.network.serviceCidr,
         });
-        credentialsCommand = `az aks get-credentials --resource-group ${aks.resourceGroupName} --name ${aks.clusterName} --context ${site.name}`;
+        credentialsCommand = shellCommand(["az", "aks", "get-credentials", "--resource-group", aks.resourceGroupName, "--name", aks.clusterName, "--context", site.name]);
         this.site = aks;
         if (backup && access) {
           const image = topology.cockroach.image ?? COCKROACH_IMAGE;
@@ -137,7 +140,8 @@ export class ClusterStack extends DeploymentStack {
     }
     new TerraformOutput(this, "kubectl_credentials", {
       description: "Adds this cluster to your kubeconfig.",
-      value: credentialsCommand,
+      // Every word is quoted for the shell, then the whole is escaped so Terraform prints it as written.
+      value: terraformLiteral(credentialsCommand),
     });
   }
 }

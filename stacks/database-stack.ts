@@ -1,4 +1,6 @@
 import { TerraformOutput } from "cdktf";
+import { shellCommand, shellPath } from "../lib/core/shell";
+import { terraformLiteral } from "../lib/core/terraform-strings";
 import { Construct } from "constructs";
 import { remotePodNames } from "../lib/core/naming";
 import { WorkloadIdentityBinding } from "../lib/backup/backup-storage";
@@ -123,20 +125,22 @@ export class DatabaseStack extends DeploymentStack {
     }
 
     // The cluster stack's credentials command names a managed site's kubectl context after the site.
+    // Quoted for the shell word by word (the kubeconfig path and context are the user's text),
+    // then escaped so Terraform prints the command as written.
     const kubectl =
       siteSpec.cloud === "existing"
-        ? `kubectl --kubeconfig ${siteSpec.kubeconfig.path} --context ${siteSpec.kubeconfig.context} --namespace ${namespace}`
-        : `kubectl --context ${site.siteName} --namespace ${namespace}`;
+        ? `kubectl --kubeconfig ${shellPath(siteSpec.kubeconfig.path)} ${shellCommand(["--context", siteSpec.kubeconfig.context, "--namespace", namespace])}`
+        : shellCommand(["kubectl", "--context", site.siteName, "--namespace", namespace]);
     if (siteSpec.sqlClientPod) {
       new CockroachSqlClient(this, "sql-client", { provider: kubernetes, namespace, image: topology.cockroach.image });
       new TerraformOutput(this, "sql_shell", {
         description: "Opens a SQL shell as root (after kubectl credentials for this site).",
-        value: `${kubectl} exec -it deploy/cockroachdb-client -- cockroach sql`,
+        value: terraformLiteral(`${kubectl} exec -it deploy/cockroachdb-client -- cockroach sql`),
       });
     }
     new TerraformOutput(this, "db_console", {
       description: "Forwards the DB Console to https://localhost:8080 (log in as a SQL user with a password).",
-      value: `${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080`,
+      value: terraformLiteral(`${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080`),
     });
   }
 }

@@ -3,6 +3,8 @@
  * so a wrong prop is caught before Terraform runs and the message says what to change.
  */
 import { Token } from "cdktf";
+// formats.ts uses this module too; each only calls the other at run time, never while loading.
+import { IMAGE_FORMAT, checkFormat, parseImageReference } from "./formats";
 
 /** Thrown for bad construct props or topology input; `field` is the offending prop path. */
 export class ConfigError extends Error {
@@ -16,14 +18,113 @@ export class ConfigError extends Error {
   }
 }
 
-/** Renders a value for an error message; JSON so that strings show their quotes and whitespace. */
+/** The longest string shown in full in a message; longer ones are cut and their length given. */
+const MAX_SHOWN_CHARACTERS = 160;
+/** Nesting levels and entries shown: a value from an untrusted file can be arbitrarily deep or long. */
+const MAX_SHOWN_DEPTH = 3;
+const MAX_SHOWN_ENTRIES = 20;
+
+/**
+ * Renders a value for an error message: JSON-like, so strings show their quotes and
+ * whitespace, with every character outside printable ASCII escaped (`"\u0430ws"`), so that an
+ * invisible or look-alike character cannot make the bad value look identical to its fix.
+ * Depth, entries and string length are bounded, so a hostile value cannot overflow the stack
+ * or flood the terminal.
+ */
 export function describeValue(value: unknown): string {
-  if (value === undefined) return "undefined";
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
+  return render(value, MAX_SHOWN_DEPTH);
+}
+
+function render(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case "undefined":
+      return "undefined";
+    case "string":
+      return quoteForMessage(value);
+    case "number":
+      return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+    case "boolean":
+    case "bigint":
+      return String(value);
+    case "object":
+      break;
+    default:
+      return `<${typeof value}>`;
   }
+  if (value === null) return "null";
+  if (Array.isArray(value)) {
+    if (depth === 0) return "[...]";
+    const shown = value.slice(0, MAX_SHOWN_ENTRIES).map((item) => render(item, depth - 1));
+    if (value.length > MAX_SHOWN_ENTRIES) shown.push(`... (${value.length} items)`);
+    return `[${shown.join(",")}]`;
+  }
+  if (depth === 0) return "{...}";
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  const shown = entries.slice(0, MAX_SHOWN_ENTRIES).map(([k, v]) => `${quoteForMessage(k)}:${render(v, depth - 1)}`);
+  if (entries.length > MAX_SHOWN_ENTRIES) shown.push(`... (${entries.length} fields)`);
+  return `{${shown.join(",")}}`;
+}
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** A string in double quotes, printable ASCII as is and everything else as \uXXXX. */
+export function quoteForMessage(text: string): string {
+  const cut = text.length > MAX_SHOWN_CHARACTERS;
+  let out = "";
+  for (const char of cut ? text.slice(0, MAX_SHOWN_CHARACTERS) : text) {
+    const code = char.codePointAt(0)!;
+    if (SHORT_ESCAPES[char]) out += SHORT_ESCAPES[char];
+    else if (code >= 0x20 && code <= 0x7e) out += char;
+    else for (const unit of String.fromCodePoint(code).split("")) out += `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  }
+  return cut ? `"${out}..." (${text.length} characters)` : `"${out}"`;
+}
+
+/** The longest free-text value any field takes; real names and paths are far shorter. */
+export const MAX_TEXT_LENGTH = 1024;
+
+/**
+ * Characters no name, path or identifier ever contains, and which make a value display
+ * differently from what it is: C0/C1 controls (NUL, newline, escape), DEL, soft hyphen,
+ * zero-width and joiner characters, line/paragraph separators, bidirectional controls
+ * (the "Trojan Source" class) and the byte-order mark.
+ */
+const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/u;
+
+/** The first character of `text` that UNSAFE_CHARACTER matches, with its position, or undefined. */
+export function findUnsafeCharacter(text: string): { readonly index: number; readonly codePoint: string } | undefined {
+  const match = UNSAFE_CHARACTER.exec(text);
+  if (!match) return undefined;
+  return { index: match.index, codePoint: `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` };
+}
+
+/** The "fix" half for a string that is too long or holds an unsafe character; undefined when it is fine. */
+export function unsafeTextFix(text: string, maxLength = MAX_TEXT_LENGTH): string | undefined {
+  if (text.length > maxLength) return `Use at most ${maxLength} characters (this has ${text.length}).`;
+  const unsafe = findUnsafeCharacter(text);
+  if (unsafe) {
+    return `It contains the invisible or control character ${unsafe.codePoint} at position ${unsafe.index + 1}; remove it (retype the value if it was pasted).`;
+  }
+  return undefined;
+}
+
+/**
+ * Appended to a format's fix when the value holds a character outside ASCII: no name this
+ * project checks has one, and a look-alike (Cyrillic U+0430 for Latin "a") is invisible otherwise.
+ */
+export function withNonAsciiHint(fix: string, text: string): string {
+  const index = text.search(/[^\x00-\x7f]/);
+  if (index < 0) return fix;
+  const code = text.codePointAt(index)!.toString(16).toUpperCase().padStart(4, "0");
+  return `${fix} It contains the non-ASCII character U+${code} at position ${index + 1}, perhaps a look-alike of a Latin letter; retype it.`;
+}
+
+/** Free text that reaches a file, a command line or a message: bounded, no control or invisible characters. */
+export function checkSafeText(field: string, value: string, maxLength = MAX_TEXT_LENGTH): string {
+  if (typeof value !== "string") fail(field, value, "Use a string.");
+  const fix = unsafeTextFix(value, maxLength);
+  if (fix) fail(field, value, fix);
+  return value;
 }
 
 export function fail(field: string, value: unknown, fix: string): never {
@@ -172,14 +273,14 @@ export function checkDisjointCidrs(entries: ReadonlyArray<readonly [string, stri
 }
 
 /**
- * A container image pinned to a release: a version tag or an @sha256 digest. A floating tag
- * (none, or `latest`) would change the version under a running cluster, one site at a time.
+ * A container image pinned to a release: a version tag or a digest, in a reference that follows
+ * the OCI distribution grammar. A floating tag (none, or `latest`) would change the version
+ * under a running cluster, one site at a time.
  */
 export function checkPinnedImage(field: string, image: string, example: string): string {
-  const lastSegment = typeof image === "string" ? image.slice(image.lastIndexOf("/") + 1) : "";
-  const digest = typeof image === "string" && /@sha256:[0-9a-f]{64}$/.test(image);
-  const tag = /^[^:@\s]+:([\w][\w.-]{0,127})$/.exec(lastSegment)?.[1];
-  if (typeof image !== "string" || /\s/.test(image) || (!digest && (tag === undefined || tag.startsWith("latest")))) {
+  checkFormat(field, image, IMAGE_FORMAT);
+  const reference = parseImageReference(image)!;
+  if (reference.digest === undefined && (reference.tag === undefined || reference.tag.startsWith("latest"))) {
     fail(field, image, `Pin a release with a version tag or an @sha256 digest, e.g. "${example}"; never "latest" or no tag, which change the version under a running cluster.`);
   }
   return image;

@@ -4,6 +4,10 @@
  */
 import { COCKROACH_GRPC_PORT, COCKROACH_HTTP_PORT } from "../core/naming";
 import { CERTS_DIR, DATA_DIR } from "./common";
+import { shellQuote } from "../core/shell";
+
+// Its home moved to lib/core/shell; kept here for existing importers.
+export { shellQuote };
 
 export interface StartScriptOptions {
   readonly namespace: string;
@@ -158,7 +162,3 @@ function licenseLines(env: string, certs: string): string[] {
   ];
 }
 
-/** Single-quotes a string for bash. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { checkDnsLabel, checkDnsSubdomain, fail, parseIpv4Cidr } from "../core/validation";
+import { terraformLiteral } from "../core/terraform-strings";
+import { checkDnsLabel, checkDnsSubdomain, checkSafeText, fail, parseIpv4Cidr } from "../core/validation";
 import { ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
 import { isLiteral } from "./site-inputs";
 import { ClusterCredentials, createSiteProviders } from "./site-providers";
@@ -102,7 +103,13 @@ function credentialsOf(props: ExistingClusterSiteProps): ClusterCredentials {
   }
   if (kubeconfigPath !== undefined) {
     if (kubeconfigPath === "") fail("kubeconfigPath", kubeconfigPath, "Give the path of a kubeconfig file.");
-    return { configPath: kubeconfigPath, configContext: kubeconfigContext };
+    checkSafeText("kubeconfigPath", kubeconfigPath);
+    if (kubeconfigContext !== undefined) checkSafeText("kubeconfigContext", kubeconfigContext);
+    // Any text may name a file or context; Terraform must not read `${` in it as a template.
+    return {
+      configPath: terraformLiteral(kubeconfigPath),
+      configContext: kubeconfigContext === undefined ? undefined : terraformLiteral(kubeconfigContext),
+    };
   }
   if (host === undefined) {
     fail("kubeconfigPath", undefined, "Give kubeconfigPath (and optionally kubeconfigContext), or host with clusterCaCertificate and token.");

@@ -21,6 +21,18 @@ import type { BackendSettings } from "../topology/types";
 const WORKSPACE_NAME = /^[A-Za-z0-9_-]{1,90}$/;
 
 /**
+ * Terraform reads a backend block verbatim but evaluates the same settings as templates where
+ * cdktf copies them into `terraform_remote_state` (cross-stack references), so no escape works
+ * in both places (checked with terraform 1.11): a path with `${` or `%{` cannot be used at all.
+ */
+export function checkStatePath(file: string): string {
+  if (/[$%]\{/.test(file)) {
+    fail("backend.directory", file, "Terraform would read \"${\" or \"%{\" in a state path as a template; use a directory whose path has neither.");
+  }
+  return file;
+}
+
+/**
  * Configures `stack`'s backend. The PKI stack's state holds every private key, so S3 state is
  * always encrypted and the local backend is meant for trying things out only.
  */
@@ -30,7 +42,7 @@ export function applyBackend(stack: TerraformStack, stackName: string, backend: 
   }
   switch (backend.type) {
     case "local":
-      return new LocalBackend(stack, { path: path.join(path.resolve(backend.directory), `terraform.${stackName}.tfstate`) });
+      return new LocalBackend(stack, { path: checkStatePath(path.join(path.resolve(backend.directory), `terraform.${stackName}.tfstate`)) });
     case "s3": {
       const s3 = new S3Backend(stack, {
         bucket: backend.bucket,

@@ -7,7 +7,31 @@
  */
 import { z } from "zod";
 import {
+  AWS_PROFILE_FORMAT,
+  AZURE_CONTAINER_FORMAT,
+  AZURE_RESOURCE_GROUP_FORMAT,
+  AZURE_STORAGE_ACCOUNT_FORMAT,
+  DYNAMODB_TABLE_FORMAT,
+  FILE_PATH_FORMAT,
+  GCS_BUCKET_FORMAT,
+  HCP_ORGANIZATION_FORMAT,
+  HCP_PROJECT_FORMAT,
+  HCP_WORKSPACE_PREFIX_FORMAT,
+  HOSTNAME_FORMAT,
+  KMS_KEY_FORMAT,
+  KUBECONFIG_CONTEXT_FORMAT,
+  OBJECT_PREFIX_FORMAT,
+  S3_BUCKET_FORMAT,
+  STATE_DIRECTORY_FORMAT,
+  formatFix,
+  type TextFormat,
+} from "../../lib/core/formats";
+import { PLAIN_SHELL_WORD } from "../../lib/core/shell";
+import {
   ConfigError,
+  MAX_TEXT_LENGTH,
+  unsafeTextFix,
+  withNonAsciiHint,
   checkDnsLabel,
   checkDnsSubdomain,
   checkPinnedImage,
@@ -53,19 +77,58 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T) {
 }
 
 /** `schema` refined by a check of lib/core/validation or lib/sites, reporting the check's fix. */
-function checkedBy<S extends z.ZodType>(schema: S, check: (field: string, value: z.output<S>) => unknown): S {
+export function checkedBy<S extends z.ZodType>(schema: S, check: (field: string, value: z.output<S>) => unknown): S {
   return schema.superRefine((value, ctx) => {
+    // Named first: an invisible character would otherwise only show as "not a valid X".
+    const unsafe = typeof value === "string" ? unsafeTextFix(value) : undefined;
+    if (unsafe) {
+      ctx.addIssue({ code: "custom", message: unsafe });
+      return;
+    }
     try {
       check("", value);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      ctx.addIssue({ code: "custom", message: error.fix });
+      ctx.addIssue({ code: "custom", message: typeof value === "string" ? withNonAsciiHint(error.fix, value) : error.fix });
     }
   });
 }
 
-function checkedString(check: (field: string, value: string) => unknown) {
+/**
+ * Building blocks for string fields; every string field of the topology uses one of them, so
+ * that none reaches Terraform or a shell unchecked (the fuzz test holds every field to that).
+ */
+export function checkedString(check: (field: string, value: string) => unknown) {
   return checkedBy(z.string(), check);
+}
+
+/** A string in one of lib/core/formats' formats, with the format's own fix. */
+export function formatted(format: TextFormat) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const fix = formatFix(format, value);
+      if (fix) ctx.addIssue({ code: "custom", message: fix });
+    })
+    .meta({ pattern: format.pattern.source, maxLength: format.maxLength });
+}
+
+/**
+ * Free text (a description, a label value): bounded, no control, invisible or bidirectional
+ * characters. It may hold `${` or quotes: escape it with terraformLiteral where it reaches
+ * Terraform and with shellQuote where it reaches a command.
+ */
+export function safeText(maxLength = MAX_TEXT_LENGTH) {
+  return checkedString(() => undefined).refine((value) => value.length <= maxLength, { error: `Use at most ${maxLength} characters.` });
+}
+
+/** A string that is one plain shell word (letters, digits and _ . , : / @ % + = -), so it needs no quoting anywhere. */
+export function shellSafe(maxLength = 253) {
+  return formatted({
+    pattern: PLAIN_SHELL_WORD,
+    maxLength,
+    fix: "Use letters, digits and _ . , : / @ % + = - only (no spaces, quotes or other shell syntax).",
+  });
 }
 
 function pattern(regex: RegExp, fix: string) {
@@ -77,7 +140,7 @@ const dnsSubdomain = checkedString(checkDnsSubdomain);
 const cidr = checkedString(parseIpv4Cidr);
 const cpu = checkedString(parseCpuMillis);
 const bytes = checkedString(parseMemoryBytes);
-const nonEmpty = z.string().min(1, { error: "Use a non-empty string." });
+const filePath = formatted(FILE_PATH_FORMAT);
 const positiveInt = z.int({ error: "Use a whole number." }).min(1, { error: "Use a whole number >= 1." });
 
 /**
@@ -180,9 +243,9 @@ export const siteSchema = z.discriminatedUnion("cloud", [
   // The region and zones of an existing cluster are only locality tiers: any label will do.
   site("existing", dnsLabel, dnsLabel, {
     kubeconfig: strict({
-      path: nonEmpty.default(DEFAULT_KUBECONFIG_PATH),
+      path: filePath.default(DEFAULT_KUBECONFIG_PATH),
       // Required: falling back to current-context could point two sites at the same cluster.
-      context: z.string({ error: CONTEXT_FIX }).min(1, { error: CONTEXT_FIX }),
+      context: z.string({ error: CONTEXT_FIX }).min(1, { error: CONTEXT_FIX }).pipe(formatted(KUBECONFIG_CONTEXT_FORMAT)),
     }),
     storageClassName: dnsSubdomain,
     clusterDomain: dnsSubdomain.optional(),
@@ -227,54 +290,51 @@ const backupSchema = strict({
   nameSuffix: pattern(/^[a-z0-9]{4,8}$/, "Use 4-8 lower-case letters and digits.").optional(),
 });
 
-const keyPrefix = pattern(/^[^/](.*[^/])?$/, "Use a prefix without leading or trailing '/'.").default(DEFAULT_KEY_PREFIX);
+const keyPrefix = formatted(OBJECT_PREFIX_FORMAT).default(DEFAULT_KEY_PREFIX);
 
 const backendSchema = z.discriminatedUnion("type", [
   strict({
     type: z.literal("local"),
-    directory: nonEmpty.default(DEFAULT_STATE_DIRECTORY),
+    directory: formatted(STATE_DIRECTORY_FORMAT).default(DEFAULT_STATE_DIRECTORY),
   }),
   strict({
     type: z.literal("s3"),
-    bucket: pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "Use a bucket name of 3-63 lower-case letters, digits, '-' and '.'."),
+    bucket: formatted(S3_BUCKET_FORMAT),
     region: region("aws"),
     keyPrefix,
     encrypt: z
       .literal(true, { error: "The state holds private keys: S3 state is always encrypted. Remove encrypt or set it to true." })
       .default(true),
     useLockfile: z.boolean().default(true),
-    dynamodbTable: nonEmpty.optional(),
-    kmsKeyId: nonEmpty.optional(),
+    dynamodbTable: formatted(DYNAMODB_TABLE_FORMAT).optional(),
+    kmsKeyId: formatted(KMS_KEY_FORMAT).optional(),
   }).refine((s3) => s3.useLockfile || s3.dynamodbTable !== undefined, {
     path: ["useLockfile"],
     error: "Without a lock two deploys can overwrite each other's state; keep useLockfile true or set dynamodbTable.",
   }),
   strict({
     type: z.literal("gcs"),
-    bucket: pattern(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, "Use a bucket name of 3-63 lower-case letters, digits, '-', '_' and '.'."),
+    bucket: formatted(GCS_BUCKET_FORMAT),
     prefix: keyPrefix,
   }),
   strict({
     type: z.literal("azurerm"),
-    resourceGroupName: nonEmpty,
-    storageAccountName: pattern(/^[a-z0-9]{3,24}$/, "Use a storage account name of 3-24 lower-case letters and digits."),
-    containerName: pattern(
-      /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
-      "Use a container name of 3-63 lower-case letters, digits and single '-'.",
-    ),
+    resourceGroupName: formatted(AZURE_RESOURCE_GROUP_FORMAT),
+    storageAccountName: formatted(AZURE_STORAGE_ACCOUNT_FORMAT),
+    containerName: formatted(AZURE_CONTAINER_FORMAT),
     keyPrefix,
   }),
   strict({
     type: z.literal("cloud"),
-    organization: nonEmpty,
-    workspacePrefix: pattern(/^[A-Za-z0-9_-]{1,60}$/, "Use 1-60 letters, digits, '-' and '_' (workspace names allow no others)."),
-    hostname: nonEmpty.optional(),
-    project: nonEmpty.optional(),
+    organization: formatted(HCP_ORGANIZATION_FORMAT),
+    workspacePrefix: formatted(HCP_WORKSPACE_PREFIX_FORMAT),
+    hostname: formatted(HOSTNAME_FORMAT).optional(),
+    project: formatted(HCP_PROJECT_FORMAT).optional(),
   }),
 ]);
 
 const accountsSchema = strict({
-  awsProfile: nonEmpty.optional(),
+  awsProfile: formatted(AWS_PROFILE_FORMAT).optional(),
   gcpProject: checkedString(checkGcpProjectId).optional(),
   azureSubscriptionId: pattern(
     /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,

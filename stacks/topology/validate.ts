@@ -2,9 +2,18 @@
  * Turns a parsed topology file into a resolved `Topology`, reporting every problem at once:
  * zod's schema issues and the checks that span fields, each as `<path>: invalid value <v>. <fix>`.
  */
+import * as os from "os";
 import * as path from "path";
 import type { z } from "zod";
-import { ConfigError, cidrsOverlap, describeValue, parseIpv4Cidr, type Ipv4Cidr } from "../../lib/core/validation";
+import {
+  ConfigError,
+  cidrsOverlap,
+  describeValue,
+  findUnsafeCharacter,
+  parseIpv4Cidr,
+  quoteForMessage,
+  type Ipv4Cidr,
+} from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
 import { FULL_MESH_MAX_SITES } from "../../lib/skupper/mesh";
 import { COCKROACH_IMAGE } from "../../lib/database/common";
@@ -24,6 +33,7 @@ import {
 } from "../../lib/sites/site-inputs";
 import { DEFAULT_REPLICAS, MAX_DEFAULT_NETWORK_SITES, defaultAwsNetwork, defaultAzureNetwork, defaultGcpNetwork } from "./defaults";
 import { backupProblems } from "../backup";
+import { MAX_NESTING_DEPTH, MAX_SITES, nestingDeeperThan } from "./limits";
 import { siteSchema, topologySchema, type ParsedSite, type ParsedTopology } from "./schema";
 import type { BackendSettings, ManagedSite, Site, SurvivalGoal, Topology } from "./types";
 
@@ -34,9 +44,17 @@ export class TopologyError extends Error {
     public readonly problems: readonly ConfigError[],
   ) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    super(`Invalid topology (${source}), ${count}:\n${problems.map((p) => `  ${p.message}`).join("\n")}`);
+    // A fix may quote input; no line may carry a control character into the terminal.
+    const lines = problems.map((p) => `  ${escapeUnsafe(p.message)}`);
+    super(`Invalid topology (${escapeUnsafe(source)}), ${count}:\n${lines.join("\n")}`);
     this.name = "TopologyError";
   }
+}
+
+function escapeUnsafe(line: string): string {
+  let out = "";
+  for (const char of line) out += findUnsafeCharacter(char) ? quoteForMessage(char).slice(1, -1) : char;
+  return out;
 }
 
 /**
@@ -44,11 +62,15 @@ export class TopologyError extends Error {
  * messages; relative paths in it (kubeconfig, local state directory) resolve against `baseDir`.
  */
 export function parseTopology(raw: unknown, source: string, baseDir: string = process.cwd()): Topology {
+  const tooLarge = limitProblem(raw);
+  if (tooLarge) throw new TopologyError(source, [tooLarge]);
   const result = topologySchema.safeParse(raw, { error: fixFor });
   const problems: ConfigError[] = result.success ? [] : schemaProblems(raw, result.error.issues);
   const top = topLevel(raw);
   const sites = resolveSites(top, baseDir, problems);
   problems.push(...crossFieldProblems(top, sites));
+  const backend = result.success ? resolveBackend(result.data.backend, baseDir) : undefined;
+  problems.push(...backendProblems(backend));
   if (!result.success || problems.length > 0) throw new TopologyError(source, problems);
 
   const parsed = result.data;
@@ -62,13 +84,30 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
     survivalGoal: parsed.survivalGoal,
     backup: parsed.backup,
     skupper: { mesh: parsed.skupper.mesh === "auto" ? (sites.length > FULL_MESH_MAX_SITES ? "partial" : "full") : parsed.skupper.mesh },
-    backend: resolveBackend(parsed.backend, baseDir),
+    backend: backend!,
     accounts: parsed.accounts,
     security: parsed.security,
   };
   const backupNames = backupProblems(topology);
   if (backupNames.length > 0) throw new TopologyError(source, backupNames);
   return topology;
+}
+
+/** A topology past the limits is reported alone: nothing else is checked, as checks grow with its size. */
+function limitProblem(raw: unknown): ConfigError | undefined {
+  const tooDeep = nestingDeeperThan(raw, MAX_NESTING_DEPTH);
+  if (tooDeep !== undefined) {
+    return new ConfigError(tooDeep.at, tooDeep.value, `It nests deeper than ${MAX_NESTING_DEPTH} levels; a topology needs fewer than 10. Check for a runaway list or mapping.`);
+  }
+  const sites = valueAt(raw, ["sites"]);
+  if (Array.isArray(sites) && sites.length > MAX_SITES) {
+    return new ConfigError(
+      "sites",
+      `${sites.length} sites`,
+      `A topology has at most ${MAX_SITES} sites (every site links to every other and runs a Listener for every remote pod); split it into several deployments.`,
+    );
+  }
+  return undefined;
 }
 
 // ---- schema issues -------------------------------------------------------------------------
@@ -230,7 +269,22 @@ function resolveSite(site: ParsedSite, zones: readonly string[], index: number, 
 }
 
 function resolveBackend(backend: ParsedTopology["backend"], baseDir: string): BackendSettings {
-  return backend.type === "local" ? { ...backend, directory: expandPath(backend.directory, baseDir) } : backend;
+  if (backend.type !== "local") return backend;
+  // Terraform's local backend does not expand "~", so the directory is made absolute here.
+  const home = backend.directory === "~" || backend.directory.startsWith("~/");
+  return { ...backend, directory: home ? path.join(os.homedir(), backend.directory.slice(1)) : path.resolve(baseDir, backend.directory) };
+}
+
+/** The local state directory as Terraform will see it: the file's own directory may bring in "${". */
+function backendProblems(backend: BackendSettings | undefined): ConfigError[] {
+  if (backend?.type !== "local" || !/[$%]\{/.test(backend.directory)) return [];
+  return [
+    new ConfigError(
+      "backend.directory",
+      backend.directory,
+      'The state directory resolves (against the topology file\'s directory) to a path with "${" or "%{", which Terraform reads as a template; give an absolute directory without them.',
+    ),
+  ];
 }
 
 // ---- checks that span fields -----------------------------------------------------------------

@@ -87,10 +87,14 @@ describe("validation helpers", () => {
     for (const good of ["cockroachdb/cockroach:v26.2.7", "localhost:5000/crdb:v1", `quay.io/x/y@sha256:${"a".repeat(64)}`]) {
       expect(checkPinnedImage("image", good, "x:v1")).toBe(good);
     }
-    for (const bad of ["cockroachdb/cockroach", "cockroachdb/cockroach:latest", "crdb:latest-v26", "localhost:5000/crdb", "crdb: v1", "crdb@sha256:abc"]) {
+    for (const bad of ["cockroachdb/cockroach", "cockroachdb/cockroach:latest", "crdb:latest-v26", "localhost:5000/crdb"]) {
       expect(() => checkPinnedImage("image", bad, "x:v1")).toThrow(
         `image: invalid value ${JSON.stringify(bad)}. Pin a release with a version tag or an @sha256 digest, e.g. "x:v1"`,
       );
+    }
+    // Not image references at all: the OCI distribution grammar says so first.
+    for (const bad of ["crdb: v1", "crdb@sha256:abc", "CockroachDB/cockroach:v1", "crdb:v1;id", "${file(\"/etc/passwd\")}:v1"]) {
+      expect(() => checkPinnedImage("image", bad, "x:v1")).toThrow(`image: invalid value ${JSON.stringify(bad)}. Use an image reference such as`);
     }
   });
 

@@ -159,7 +159,7 @@ describe("invalid topology files", () => {
 
   test("file errors name the file and the fix", () => {
     expect(problemsOf(() => loadTopology(invalid("malformed.yaml")))).toEqual([
-      expect.stringMatching(/^topology file: invalid value ".*malformed\.yaml"\. It is not valid YAML: .*line 3/),
+      expect.stringMatching(/^topology file: invalid value ".*malformed\.yaml"\. It is not valid YAML at line 3, column 1: /),
     ]);
     expect(problemsOf(() => loadTopology("/nonexistent/topology.yaml"))).toEqual([
       'topology file: invalid value "/nonexistent/topology.yaml". The file cannot be read (ENOENT); check the path.',
@@ -336,11 +336,11 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
   ["s3 region", { backend: { type: "s3", bucket: "state", region: "us-east1" } }, 'backend.region: invalid value "us-east1". Use an AWS region name such as "us-west-2".'],
   ["s3 bucket", { backend: { type: "s3", bucket: "My_Bucket", region: "us-east-1" } }, 'backend.bucket: invalid value "My_Bucket". Use a bucket name of 3-63 lower-case letters, digits, \'-\' and \'.\'.'],
   ["gcs bucket", { backend: { type: "gcs", bucket: "B" } }, 'backend.bucket: invalid value "B". Use a bucket name of 3-63 lower-case letters, digits, \'-\', \'_\' and \'.\'.'],
-  ["key prefix", { backend: { type: "s3", bucket: "state", region: "us-east-1", keyPrefix: "/crdb/" } }, 'backend.keyPrefix: invalid value "/crdb/". Use a prefix without leading or trailing \'/\'.'],
+  ["key prefix", { backend: { type: "s3", bucket: "state", region: "us-east-1", keyPrefix: "/crdb/" } }, 'backend.keyPrefix: invalid value "/crdb/". Use a prefix such as "crdb/prod": segments of letters, digits, \'_\', \'-\' and \'.\', separated by single \'/\', without leading or trailing \'/\'.'],
   ["storage account", { backend: { type: "azurerm", resourceGroupName: "rg", storageAccountName: "My-Account", containerName: "tfstate" } }, 'backend.storageAccountName: invalid value "My-Account". Use a storage account name of 3-24'],
   ["container", { backend: { type: "azurerm", resourceGroupName: "rg", storageAccountName: "acct", containerName: "tf--state" } }, 'backend.containerName: invalid value "tf--state". Use a container name of 3-63'],
   ["workspace prefix", { backend: { type: "cloud", organization: "acme", workspacePrefix: "crdb prod" } }, 'backend.workspacePrefix: invalid value "crdb prod". Use 1-60 letters, digits'],
-  ["organization", { backend: { type: "cloud", organization: "", workspacePrefix: "crdb" } }, 'backend.organization: invalid value "". Use a non-empty string.'],
+  ["organization", { backend: { type: "cloud", organization: "", workspacePrefix: "crdb" } }, 'backend.organization: invalid value "". Use the organization\'s name: letters, digits, \'-\' and \'_\'.'],
 ];
 
 describe("link access", () => {
