@@ -4,7 +4,7 @@
  */
 import { Token } from "cdktf";
 // formats.ts uses this module too; each only calls the other at run time, never while loading.
-import { IMAGE_FORMAT, checkFormat, parseImageReference } from "./formats";
+import { IMAGE_FORMAT, parseImageReference } from "./formats";
 
 /** Thrown for bad construct props or topology input; `field` is the offending prop path. */
 export class ConfigError extends Error {
@@ -278,10 +278,16 @@ export function checkDisjointCidrs(entries: ReadonlyArray<readonly [string, stri
  * under a running cluster, one site at a time.
  */
 export function checkPinnedImage(field: string, image: string, example: string): string {
-  checkFormat(field, image, IMAGE_FORMAT);
-  const reference = parseImageReference(image)!;
+  if (typeof image !== "string") fail(field, image, "Use a string.");
+  const pin = `Pin a release with a version tag or an @sha256 digest, e.g. "${example}"`;
+  const unsafe = unsafeTextFix(image, IMAGE_FORMAT.maxLength);
+  if (unsafe) fail(field, image, unsafe);
+  const reference = parseImageReference(image);
+  if (reference === undefined) {
+    fail(field, image, withNonAsciiHint(`${pin}, in a valid image reference: lower-case repository path (after an optional "registry.host[:port]/"), then ":tag" and/or "@digest".`, image));
+  }
   if (reference.digest === undefined && (reference.tag === undefined || reference.tag.startsWith("latest"))) {
-    fail(field, image, `Pin a release with a version tag or an @sha256 digest, e.g. "${example}"; never "latest" or no tag, which change the version under a running cluster.`);
+    fail(field, image, `${pin}; never "latest" or no tag, which change the version under a running cluster.`);
   }
   return image;
 }

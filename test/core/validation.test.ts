@@ -92,9 +92,11 @@ describe("validation helpers", () => {
         `image: invalid value ${JSON.stringify(bad)}. Pin a release with a version tag or an @sha256 digest, e.g. "x:v1"`,
       );
     }
-    // Not image references at all: the OCI distribution grammar says so first.
-    for (const bad of ["crdb: v1", "crdb@sha256:abc", "CockroachDB/cockroach:v1", "crdb:v1;id", "${file(\"/etc/passwd\")}:v1"]) {
-      expect(() => checkPinnedImage("image", bad, "x:v1")).toThrow(`image: invalid value ${JSON.stringify(bad)}. Use an image reference such as`);
+    // Not image references at all (the OCI distribution grammar).
+    for (const bad of ["crdb: v1", "crdb@sha256:abc", "CockroachDB/cockroach:v1", "crdb:v1;id", "${file(\"/etc/passwd\")}:v1", "-crdb:v1", "crdb/:v1"]) {
+      expect(() => checkPinnedImage("image", bad, "x:v1")).toThrow(
+        `image: invalid value ${JSON.stringify(bad)}. Pin a release with a version tag or an @sha256 digest, e.g. "x:v1", in a valid image reference: lower-case repository path`,
+      );
     }
   });
 
