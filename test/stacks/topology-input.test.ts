@@ -9,7 +9,7 @@ import * as path from "path";
 import { TopologyError, loadTopology, parseTopology, type Topology } from "../../stacks/topology";
 import { LEAST_VALID_TOPOLOGY, MAX_FILE_BYTES, MAX_SITES } from "../../stacks/topology/limits";
 import { describeValue } from "../../lib/core/validation";
-import { runApp } from "../../stacks/run-app";
+import { runApp } from "../../stacks/app-entry";
 import * as app from "../../stacks/app";
 
 const PARSE_FIXTURES = path.join(__dirname, "fixtures", "parse");
