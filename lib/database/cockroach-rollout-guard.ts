@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE, DatabaseSiteNames } from "../core/naming";
 import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage, fail } from "../core/validation";
 import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, ROOT_CLIENT_CERTS_SECRET } from "./common";
 import { rolloutGuardScript } from "./rollout-guard-script";
-import { checkSites } from "./sites";
+import { siteIndex } from "./sites";
 import { API_CREDENTIALS_DIR, statefulSetReaderJob } from "./statefulset-reader-job";
 import { cockroachImageVersion, majorName, majorOf, upgradeSources } from "./upgrade-path";
 
@@ -48,9 +48,7 @@ export class CockroachRolloutGuard extends Construct {
 
   constructor(scope: Construct, id: string, props: CockroachRolloutGuardProps) {
     super(scope, id);
-    checkSites(props.sites);
-    const index = props.sites.findIndex((s) => s.siteName === props.siteName);
-    if (index < 0) fail("siteName", props.siteName, `Use one of the sites listed in sites: ${props.sites.map((s) => s.siteName).join(", ")}.`);
+    const index = siteIndex(props.sites, props.siteName);
     const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);
     const version = cockroachImageVersion("image", image);
     if (!version) fail("image", image, 'The rollout guard reads the version from the tag; use "<repository>:vX.Y.Z@sha256:<digest>" to pin a digest.');

@@ -2,11 +2,11 @@ import { Construct } from "constructs";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE, DatabaseSiteNames } from "../core/naming";
-import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage, fail } from "../core/validation";
+import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
 import type { SurvivalGoal } from "./cockroach-cluster-init";
 import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, ROOT_CLIENT_CERTS_SECRET } from "./common";
 import { scaleDownScript } from "./scale-down-script";
-import { checkSites, checkSurvivalGoal } from "./sites";
+import { checkSurvivalGoal, siteIndex } from "./sites";
 import { API_CREDENTIALS_DIR, statefulSetReaderJob } from "./statefulset-reader-job";
 
 export interface CockroachScaleDownProps {
@@ -58,9 +58,7 @@ export class CockroachScaleDown extends Construct {
 
   constructor(scope: Construct, id: string, props: CockroachScaleDownProps) {
     super(scope, id);
-    checkSites(props.sites);
-    const site = props.sites.find((s) => s.siteName === props.siteName);
-    if (!site) fail("siteName", props.siteName, `Use one of the sites listed in sites: ${props.sites.map((s) => s.siteName).join(", ")}.`);
+    const site = props.sites[siteIndex(props.sites, props.siteName)];
     checkSurvivalGoal(props.sites, props.survivalGoal ?? "region");
     const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);

@@ -1,3 +1,5 @@
+import { shellQuote } from "./scripts";
+
 /**
  * A bash function for the Job scripts that need to know the cluster's nodes: `node_table`
  * prints one line per node, `id|pod|build|is_live|membership`, from
@@ -26,5 +28,23 @@ export function nodeTableFunction(certsFlag: string): string[] {
     '    printf "%s|%s|%s|%s|%s\\n" "${f[$c_id]}" "${pod%%:*}" "${f[$c_build]}" "${f[$c_live]}" "${f[$c_mem]}"',
     '  done <<< "$status"',
     "}",
+  ];
+}
+
+/**
+ * Bash lines that GET `url` from the Kubernetes API with the service account in
+ * `serviceAccountDir` into `outFile`, and exit 0 with `ifMissing` when the object does not
+ * exist (404), 1 on any other failure. `sts` must be set (it names the object in messages).
+ */
+export function kubeGetLines(o: { readonly url: string; readonly outFile: string; readonly serviceAccountDir: string; readonly ifMissing: string }): string[] {
+  return [
+    `token="$(cat ${o.serviceAccountDir}/token)"`,
+    `code="$(curl --silent --show-error --max-time 10 --retry 5 --retry-delay 2 --cacert ${o.serviceAccountDir}/ca.crt \\`,
+    `  --header "Authorization: Bearer \${token}" --output ${shellQuote(o.outFile)} --write-out '%{http_code}' ${shellQuote(o.url)})"`,
+    'case "$code" in',
+    "  200) ;;",
+    `  404) echo ${shellQuote(o.ifMissing)}; exit 0 ;;`,
+    '  *) echo "Reading StatefulSet ${sts} from the Kubernetes API failed (HTTP ${code})." >&2; exit 1 ;;',
+    "esac",
   ];
 }

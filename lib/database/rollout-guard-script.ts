@@ -4,7 +4,7 @@
  */
 import { COCKROACH_GRPC_PORT } from "../core/naming";
 import { CERTS_DIR } from "./common";
-import { nodeTableFunction } from "./node-table-script";
+import { kubeGetLines, nodeTableFunction } from "./node-table-script";
 import { shellQuote } from "./scripts";
 
 export interface RolloutGuardScriptOptions {
@@ -55,14 +55,7 @@ export function rolloutGuardScript(o: RolloutGuardScriptOptions): string {
     `earlier=(${earlier})`,
     `host=${shellQuote(`${o.host}:${COCKROACH_GRPC_PORT}`)}`,
     `sts_file=${shellQuote(`${o.workDir}/statefulset.json`)}`,
-    `token="$(cat ${o.serviceAccountDir}/token)"`,
-    `code="$(curl --silent --show-error --max-time 10 --retry 5 --retry-delay 2 --cacert ${o.serviceAccountDir}/ca.crt \\`,
-    `  --header "Authorization: Bearer \${token}" --output "$sts_file" --write-out '%{http_code}' ${shellQuote(url)})"`,
-    'case "$code" in',
-    "  200) ;;",
-    '  404) echo "StatefulSet ${sts} does not exist yet: no pod restarts, nothing to guard."; exit 0 ;;',
-    '  *) echo "Reading StatefulSet ${sts} failed (HTTP ${code})." >&2; exit 1 ;;',
-    "esac",
+    ...kubeGetLines({ url, outFile: `${o.workDir}/statefulset.json`, serviceAccountDir: o.serviceAccountDir, ifMissing: `StatefulSet ${o.statefulSetName} does not exist yet: no pod restarts, nothing to guard.` }),
     // Every container of the pods (zone lookup, database) runs the same CockroachDB image.
     `running_image="$(grep -o '"image" *: *"[^"]*"' "$sts_file" | head -n 1 | sed 's/.*"\\([^"]*\\)"$/\\1/' || true)"`,
     'if [ -z "$running_image" ]; then echo "StatefulSet ${sts} names no image." >&2; exit 1; fi',

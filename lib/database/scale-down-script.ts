@@ -4,7 +4,7 @@
  */
 import { COCKROACH_GRPC_PORT } from "../core/naming";
 import { CERTS_DIR } from "./common";
-import { nodeTableFunction } from "./node-table-script";
+import { kubeGetLines, nodeTableFunction } from "./node-table-script";
 import { shellQuote } from "./scripts";
 
 export interface ScaleDownScriptOptions {
@@ -43,14 +43,7 @@ export function scaleDownScript(o: ScaleDownScriptOptions): string {
     `target=${o.targetReplicas}`,
     `host=${shellQuote(`${o.host}:${COCKROACH_GRPC_PORT}`)}`,
     `scale_file=${shellQuote(`${o.workDir}/scale.json`)}`,
-    `token="$(cat ${o.serviceAccountDir}/token)"`,
-    `code="$(curl --silent --show-error --max-time 10 --retry 5 --retry-delay 2 --cacert ${o.serviceAccountDir}/ca.crt \\`,
-    `  --header "Authorization: Bearer \${token}" --output "$scale_file" --write-out '%{http_code}' ${shellQuote(url)})"`,
-    'case "$code" in',
-    '  200) ;;',
-    '  404) echo "StatefulSet ${sts} does not exist yet: nothing to decommission."; exit 0 ;;',
-    '  *) echo "Reading the scale of StatefulSet ${sts} failed (HTTP ${code})." >&2; exit 1 ;;',
-    "esac",
+    ...kubeGetLines({ url, outFile: `${o.workDir}/scale.json`, serviceAccountDir: o.serviceAccountDir, ifMissing: `StatefulSet ${o.statefulSetName} does not exist yet: nothing to decommission.` }),
     // The Scale object lists spec before status; its first "replicas" is the desired count.
     `current="$(grep -o '"replicas" *: *[0-9]*' "$scale_file" | head -n 1 | grep -o '[0-9]*$' || true)"`,
     'if [ -z "$current" ]; then echo "The scale of StatefulSet ${sts} has no replicas." >&2; exit 1; fi',

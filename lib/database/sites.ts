@@ -85,3 +85,11 @@ export function checkSurvivalGoal(sites: readonly DatabaseSiteNames[], goal: "re
     );
   }
 }
+
+/** The position of `siteName` in `sites` (checked with checkSites); fails naming the sites there are. */
+export function siteIndex(sites: readonly DatabaseSiteNames[], siteName: string): number {
+  checkSites(sites);
+  const index = sites.findIndex((s) => s.siteName === siteName);
+  if (index < 0) fail("siteName", siteName, `Use one of the sites listed in sites: ${sites.map((s) => s.siteName).join(", ")}.`);
+  return index;
+}

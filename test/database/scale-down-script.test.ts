@@ -93,7 +93,7 @@ describeWithBash("scale-down script", () => {
   test("fails, so the StatefulSet does not shrink, when the API or the decommission fails", () => {
     const api = fakeCluster(FIVE_NODES, { code: 403, replicas: 5 });
     expect(api.result.status).not.toBe(0);
-    expect(api.result.stderr).toContain("Reading the scale of StatefulSet crdb-aws failed (HTTP 403).");
+    expect(api.result.stderr).toContain("Reading StatefulSet crdb-aws from the Kubernetes API failed (HTTP 403).");
     const slow = fakeCluster(FIVE_NODES, { code: 200, replicas: 5 }, true);
     expect(slow.result.status).not.toBe(0);
     expect(slow.result.stderr).toContain("Decommissioning did not finish within 600 seconds; it continues in the cluster. Deploy again to wait for it.");
