@@ -90,6 +90,8 @@ export class DatabaseStack extends DeploymentStack {
     if (cockroachImageVersion("cockroach.image", image)) {
       const rolloutGuard = new CockroachRolloutGuard(this, "rollout-guard", { provider: kubernetes, siteName: site.siteName, sites, namespace, image });
       addDependsOn(this.database.statefulSet, scaleDown.job, rolloutGuard.job);
+      const statefulSet = this.database.statefulSet;
+      statefulSet.lifecycle = { ...statefulSet.lifecycle, precondition: [...(statefulSet.lifecycle?.precondition ?? []), rolloutGuard.precondition] };
     } else {
       addDependsOn(this.database.statefulSet, scaleDown.job);
       warn(this, `cockroach.image ${image} names no version: image changes are not guarded (no order between sites, no downgrade protection). Tag it with vX.Y.Z@sha256:<digest>.`);

@@ -1,5 +1,7 @@
 import { createHash } from "crypto";
 import { Construct } from "constructs";
+import { Precondition } from "cdktf";
+import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resources";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE, DatabaseSiteNames } from "../core/naming";
@@ -45,6 +47,14 @@ export interface CockroachRolloutGuardProps {
  */
 export class CockroachRolloutGuard extends Construct {
   readonly job: JobV1;
+  /** The live StatefulSet as Terraform reads it at plan time (an empty list on first deploy). */
+  readonly live: DataKubernetesResources;
+  /**
+   * The same version rule at PLAN time, for the StatefulSet's `lifecycle.precondition`: a
+   * skipped Regular release or an older major fails `cdktf diff`/`deploy` before anything is
+   * applied. A running image without a vX.Y.Z tag passes here and is left to the Job.
+   */
+  readonly precondition: Precondition;
 
   constructor(scope: Construct, id: string, props: CockroachRolloutGuardProps) {
     super(scope, id);
@@ -67,6 +77,17 @@ export class CockroachRolloutGuard extends Construct {
       waitSeconds: (timeoutMinutes - 1) * 60,
       workDir: "/tmp",
     });
+    this.live = new DataKubernetesResources(this, "live", {
+      provider: props.provider,
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      namespace,
+      fieldSelector: `metadata.name=${sts}`,
+    });
+    this.precondition = {
+      condition: versionRuleExpression(`data.kubernetes_resources.${this.live.friendlyUniqueId}.objects`, upgradeSources(majorOf(version)).map(majorName)),
+      errorMessage: `StatefulSet ${sts} runs a CockroachDB major that cannot move to v${version.version} directly (allowed from ${upgradeSources(majorOf(version)).map(majorName).join(", ")}): a Regular release would be skipped, or the major is older. Upgrade through the required majors one deploy at a time (README: Upgrade CockroachDB), or keep the running image.`,
+    };
     const imageHash = createHash("sha256").update(image).digest("hex").slice(0, 7);
     this.job = statefulSetReaderJob(this, {
       provider: props.provider,
@@ -82,4 +103,13 @@ export class CockroachRolloutGuard extends Construct {
       timeoutMinutes,
     });
   }
+}
+
+/**
+ * A Terraform expression: true when every StatefulSet in `objects` runs an image whose vX.Y
+ * is one of `allowedMajors`, or whose tag names no version.
+ */
+export function versionRuleExpression(objects: string, allowedMajors: readonly string[]): string {
+  const allowed = JSON.stringify(allowedMajors);
+  return `\${alltrue([for o in ${objects} : contains(${allowed}, try(regex(":v([0-9]+[.][0-9]+)[.][0-9]+", o.spec.template.spec.containers[0].image)[0], ${JSON.stringify(allowedMajors[0])}))])}`;
 }
