@@ -60,6 +60,7 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
         site,
         siteSpec: topology.sites[i],
         platform: platforms[i],
+        pki,
         backupIdentity: clusters.find((cluster) => cluster.site.siteName === site.siteName)?.backupStorage,
       }),
   );

@@ -1,4 +1,4 @@
-import { TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { shellCommand, shellPath } from "../lib/core/shell";
 import { terraformLiteral } from "../lib/core/terraform-strings";
 import { Construct } from "constructs";
@@ -20,6 +20,7 @@ import { CockroachServiceMonitor } from "../lib/monitoring/cockroach-service-mon
 import { SkupperRouterPodMonitor } from "../lib/monitoring/skupper-router-pod-monitor";
 import { DeploymentStack } from "./deployment-stack";
 import { databaseSites, stackNames } from "./naming";
+import { PkiStack } from "./pki-stack";
 import { PlatformStack } from "./platform-stack";
 import { connectToSite } from "./site-connection";
 import type { Site, Topology } from "./topology/types";
@@ -30,6 +31,8 @@ export interface DatabaseStackProps {
   /** The same site as the topology file describes it. */
   readonly siteSpec: Site;
   readonly platform: PlatformStack;
+  /** Its certificates' hashes roll the pods when a re-apply renewed them. */
+  readonly pki: PkiStack;
   /** What the CockroachDB ServiceAccount and pods carry so the cloud's workload identity reaches the backup storage. */
   readonly backupIdentity?: WorkloadIdentityBinding;
 }
@@ -74,6 +77,8 @@ export class DatabaseStack extends DeploymentStack {
       storageClassName: platform.storageClassName,
       serviceAccountAnnotations: props.backupIdentity?.serviceAccountAnnotations,
       podLabels: props.backupIdentity?.podLabels,
+      // The platform stack, a stage earlier, has already written the renewed certificate.
+      certificateRevision: certificateRevision(props.pki.clusterCa.certPem, props.pki.nodeCertificate(site.siteName).certPem),
     });
 
     // Nodes a lower replica count removes are decommissioned before the StatefulSet shrinks.
@@ -134,7 +139,12 @@ export class DatabaseStack extends DeploymentStack {
         ? `kubectl --kubeconfig ${shellPath(siteSpec.kubeconfig.path)} ${shellCommand(["--context", siteSpec.kubeconfig.context, "--namespace", namespace])}`
         : shellCommand(["kubectl", "--context", site.siteName, "--namespace", namespace]);
     if (siteSpec.sqlClientPod) {
-      new CockroachSqlClient(this, "sql-client", { provider: kubernetes, namespace, image: topology.cockroach.image });
+      new CockroachSqlClient(this, "sql-client", {
+        provider: kubernetes,
+        namespace,
+        image: topology.cockroach.image,
+        certificateRevision: certificateRevision(props.pki.clusterCa.certPem, props.pki.rootClient.certPem),
+      });
       new TerraformOutput(this, "sql_shell", {
         description: "Opens a SQL shell as root (after kubectl credentials for this site).",
         value: terraformLiteral(`${kubectl} exec -it deploy/cockroachdb-client -- cockroach sql`),
@@ -145,4 +155,9 @@ export class DatabaseStack extends DeploymentStack {
       value: terraformLiteral(`${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080`),
     });
   }
+}
+
+/** Changes whenever one of the certificates does; hashing keeps the PEM out of the pod spec. */
+function certificateRevision(...certPems: string[]): string {
+  return Fn.sha256(Fn.join("\n", certPems));
 }

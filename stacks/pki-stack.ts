@@ -5,6 +5,7 @@ import { ClusterCa } from "../lib/database/cluster-ca";
 import { NodeCertificate } from "../lib/database/node-certificate";
 import { SkupperLinkClientCertificate, SkupperSiteCa } from "../lib/skupper/site-ca";
 import { SkupperLinkPlan } from "../lib/skupper/mesh";
+import { warn } from "../lib/core/warnings";
 import { DeploymentStack } from "./deployment-stack";
 import { PKI_STACK } from "./naming";
 import type { Topology } from "./topology/types";
@@ -30,6 +31,12 @@ export class PkiStack extends DeploymentStack {
     super(scope, PKI_STACK, props.topology.backend);
     const { topology } = props;
     const provider = new TlsProvider(this, "tls", {});
+    if (topology.backend.type === "local") {
+      warn(
+        this,
+        `The local backend writes every private key (database CA, node, root client, Skupper site CAs and links) in plain files under ${topology.backend.directory} (the pki, platform and links states); use an encrypted remote backend for anything but a trial (README "Security notes").`,
+      );
+    }
 
     this.clusterCa = new ClusterCa(this, "cluster-ca", { provider });
     this.rootClient = new ClientCertificate(this, "root-client", { provider, ca: this.clusterCa, user: "root" });

@@ -41,6 +41,15 @@ export interface SelfSignedCaSpec extends CertificateBase {
   readonly validityHours: number;
 }
 
+/**
+ * Longest lifetimes this library issues, after the CockroachDB Helm chart's self-signer (CA
+ * 43800 h, node 8760 h, client 672 h) and the usual 90-day client certificates: a leaked
+ * key stays useful only that long. Renewal is an ordinary re-apply (early renewal).
+ */
+export const MAX_CA_VALIDITY_HOURS = 87600;
+export const MAX_SERVER_CERTIFICATE_VALIDITY_HOURS = 8760;
+export const MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS = 2160;
+
 export interface SelfSignedCa {
   readonly privateKey: PrivateKey;
   readonly certificate: SelfSignedCert;
@@ -54,7 +63,7 @@ export interface SelfSignedCa {
  * rotation must be a deliberate operation, not a side effect of a plan.
  */
 export function createSelfSignedCa(scope: Construct, spec: SelfSignedCaSpec): SelfSignedCa {
-  const validityHours = checkInteger(spec.validityField, spec.validityHours, 24);
+  const validityHours = checkInteger(spec.validityField, spec.validityHours, 24, MAX_CA_VALIDITY_HOURS);
   const privateKey = new PrivateKey(scope, "key", { provider: spec.provider, algorithm: "RSA", rsaBits: spec.rsaBits });
   const certificate = new SelfSignedCert(scope, "cert", {
     provider: spec.provider,
@@ -77,6 +86,8 @@ export interface CertificateLifetimeSpec {
   readonly earlyRenewalHours: number;
   /** The signing CA's validity: a certificate must not outlast its CA. */
   readonly caValidityHours: number;
+  /** The longest validity allowed for this kind of certificate (MAX_*_VALIDITY_HOURS). */
+  readonly maxValidityHours: number;
   /** The fix given when the certificate would outlast its CA. */
   readonly outlastsCaFix: string;
   /**
@@ -94,7 +105,7 @@ export interface CertificateLifetime {
 }
 
 export function checkCertificateLifetime(spec: CertificateLifetimeSpec): CertificateLifetime {
-  const validityHours = checkInteger(spec.validityField, spec.validityHours, 24);
+  const validityHours = checkInteger(spec.validityField, spec.validityHours, 24, spec.maxValidityHours);
   if (validityHours > spec.caValidityHours) fail(spec.validityField, validityHours, spec.outlastsCaFix);
   if (spec.earlyRenewalFix === undefined) {
     return { validityHours, earlyRenewalHours: checkInteger(spec.earlyRenewalField, spec.earlyRenewalHours, 0, validityHours - 1) };

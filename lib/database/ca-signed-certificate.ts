@@ -13,18 +13,24 @@ export interface CockroachCertificateFiles {
 export interface CaSignedCertificateProps {
   readonly provider: TlsProvider;
   readonly ca: ClusterCa;
-  /** @default 43800 (5 years, as `cockroach cert`); at most the CA's validity */
+  /**
+   * @default node 8760 (1 year, at most that), client 2160 (90 days, at most that); never
+   * more than the CA's validity
+   */
   readonly validityHours?: number;
   /**
-   * Terraform replaces the certificate (same key, same CA) once it is this close to expiry.
-   * Nodes pick up a new certificate on restart or SIGHUP.
-   * @default 720 (30 days)
+   * An apply this close to expiry replaces the certificate (new key, same CA), so a pipeline
+   * that re-applies more often than this never lets it expire. Nodes pick up the new one
+   * through a rolling restart (CockroachStatefulSet `certificateRevision`).
+   * @default node 2160 (90 days), client 720 (30 days)
    */
   readonly earlyRenewalHours?: number;
 }
 
 export interface CertificateSpec {
   readonly commonName: string;
+  /** Default and upper bound of validityHours, and the default earlyRenewalHours. */
+  readonly lifetime: { readonly defaultValidityHours: number; readonly maxValidityHours: number; readonly defaultEarlyRenewalHours: number };
   readonly allowedUses: string[];
   /** Subject alternative DNS names. @default none */
   readonly dnsNames?: string[];
@@ -46,10 +52,11 @@ export abstract class CaSignedCertificate extends Construct implements Cockroach
       ca: { certPem: ca.certPem, privateKeyPem: ca.privateKey.privateKeyPem },
       lifetime: checkCertificateLifetime({
         validityField: "validityHours",
-        validityHours: props.validityHours ?? 43800,
+        validityHours: props.validityHours ?? spec.lifetime.defaultValidityHours,
         earlyRenewalField: "earlyRenewalHours",
-        earlyRenewalHours: props.earlyRenewalHours ?? 720,
+        earlyRenewalHours: props.earlyRenewalHours ?? spec.lifetime.defaultEarlyRenewalHours,
         caValidityHours: ca.validityHours,
+        maxValidityHours: spec.lifetime.maxValidityHours,
         outlastsCaFix: `A certificate must not outlast its CA (${ca.validityHours} hours); lower it or raise the CA's validityHours.`,
       }),
       rsaBits: CERT_KEY.rsaBits,

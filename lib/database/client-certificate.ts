@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS } from "../core/certificates";
 import { fail } from "../core/validation";
 import { CaSignedCertificate, CaSignedCertificateProps } from "./ca-signed-certificate";
 
@@ -24,6 +25,7 @@ export class ClientCertificate extends CaSignedCertificate {
     }
     super(scope, id, props, {
       commonName: user,
+      lifetime: { defaultValidityHours: MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS, maxValidityHours: MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS, defaultEarlyRenewalHours: 720 },
       allowedUses: ["digital_signature", "key_encipherment", "client_auth"],
     });
     this.user = user;

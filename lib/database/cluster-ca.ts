@@ -10,7 +10,11 @@ export interface ClusterCaProps {
   readonly commonName?: string;
   /** @default "Cockroach" */
   readonly organization?: string;
-  /** @default 87600 (10 years) */
+  /**
+   * At most 87600 (10 years). The CA is never renewed by an apply: replacing it is a
+   * deliberate operation (every node and client must trust the new one first).
+   * @default 87600 (10 years)
+   */
   readonly validityHours?: number;
 }
 

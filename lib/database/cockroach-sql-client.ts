@@ -4,6 +4,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
 import { checkDnsLabel, checkNamespace, checkPinnedImage } from "../core/validation";
 import {
+  CERTIFICATE_REVISION_ANNOTATION,
   CERTS_DIR,
   COCKROACH_IMAGE,
   DEFAULT_PUBLIC_SERVICE,
@@ -30,6 +31,12 @@ export interface CockroachSqlClientProps {
   readonly publicServiceName?: string;
   /** @default "cockroachdb-client" */
   readonly name?: string;
+  /**
+   * A value that changes with the client certificate (e.g. its sha256): the pod is replaced
+   * when the certificate is renewed, so the shell never uses an expired one.
+   * @default none
+   */
+  readonly certificateRevision?: string;
 }
 
 /**
@@ -53,7 +60,10 @@ export class CockroachSqlClient extends Construct {
         replicas: "1",
         selector: { matchLabels: podLabels },
         template: {
-          metadata: { labels: podLabels },
+          metadata: {
+            labels: podLabels,
+            annotations: props.certificateRevision ? { [CERTIFICATE_REVISION_ANNOTATION]: props.certificateRevision } : undefined,
+          },
           spec: {
             enableServiceLinks: false,
             automountServiceAccountToken: false,

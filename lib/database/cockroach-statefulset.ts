@@ -20,6 +20,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkNamespace, checkPinnedImage, fai
 import {
   COCKROACH_IMAGE,
   COCKROACH_METRICS_PATH,
+  CERTIFICATE_REVISION_ANNOTATION,
   DATABASE_NODE_COMPONENT,
   DATA_DIR,
   METRICS_SERVICE_LABEL,
@@ -91,6 +92,13 @@ export interface CockroachStatefulSetProps {
    * @default none
    */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * A value that changes whenever the node certificate (or the CA) in the Secret changes,
+   * e.g. `Fn.sha256(certPem)`: put on the pod template, it rolls the nodes one at a time
+   * after a renewal, each restarted only when the one before is Ready again.
+   * @default none: renewed certificates are loaded at the next restart
+   */
+  readonly certificateRevision?: string;
 }
 
 const LOCALITY_VALUE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -299,7 +307,13 @@ export class CockroachStatefulSet extends Construct {
         updateStrategy: [{ type: "RollingUpdate" }],
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: { ...podLabels, ...labels(this.name, DATABASE_NODE_COMPONENT) }, annotations: PROMETHEUS_SCRAPE_ANNOTATIONS },
+          metadata: {
+            labels: { ...podLabels, ...labels(this.name, DATABASE_NODE_COMPONENT) },
+            annotations: {
+              ...PROMETHEUS_SCRAPE_ANNOTATIONS,
+              ...(props.certificateRevision ? { [CERTIFICATE_REVISION_ANNOTATION]: props.certificateRevision } : {}),
+            },
+          },
           spec: {
             // Service links would inject an env var per Service (dozens with per-pod
             // Services) and a Service named "cockroach" would set COCKROACH_PORT.

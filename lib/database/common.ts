@@ -13,6 +13,13 @@ export const ROOT_CLIENT_CERTS_SECRET = "cockroachdb-root-client-certs";
 /** The client-facing Service; the same name in every cluster so application config is portable. */
 export const DEFAULT_PUBLIC_SERVICE = "cockroachdb-public";
 
+/**
+ * Pod template annotation carrying a hash of the certificates a pod mounts: a renewed
+ * certificate changes it, and the workload rolls its pods (a StatefulSet one at a time,
+ * waiting for each to be Ready), so running processes load the new files.
+ */
+export const CERTIFICATE_REVISION_ANNOTATION = "cockroachdb.com/certificate-revision";
+
 /** Where the certificate Secret is mounted (`--certs-dir`). */
 export const CERTS_DIR = "/cockroach/cockroach-certs";
 export const DATA_DIR = "/cockroach/cockroach-data";

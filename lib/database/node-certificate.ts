@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { MAX_SERVER_CERTIFICATE_VALIDITY_HOURS } from "../core/certificates";
 import { DEFAULT_CLUSTER_DOMAIN, DEFAULT_NAMESPACE, nodeCertificateDnsNames } from "../core/naming";
 import { checkDnsLabel, checkDnsSubdomain, checkNamespace } from "../core/validation";
 import { CaSignedCertificate, CaSignedCertificateProps } from "./ca-signed-certificate";
@@ -35,6 +36,7 @@ export class NodeCertificate extends CaSignedCertificate {
     const dnsNames = nodeCertificateDnsNames(namespace, domain, [publicService, ...extra]);
     super(scope, id, props, {
       commonName: "node",
+      lifetime: { defaultValidityHours: MAX_SERVER_CERTIFICATE_VALIDITY_HOURS, maxValidityHours: MAX_SERVER_CERTIFICATE_VALIDITY_HOURS, defaultEarlyRenewalHours: 2160 },
       allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
       dnsNames,
       ipAddresses: ["127.0.0.1"],

@@ -10,7 +10,7 @@ import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { checkInteger, fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
-import { checkAksNetwork, checkMachineType, resolveCloudSiteInputs } from "./site-inputs";
+import { checkAksNetwork, checkMachineType, resolveCloudSiteInputs, warnIfApiOpen } from "./site-inputs";
 import { createSiteProviders } from "./site-providers";
 
 export interface AksSiteProps extends CloudSiteProps {
@@ -95,6 +95,7 @@ export class AksSite extends Construct implements KubernetesSite {
   constructor(scope: Construct, id: string, props: AksSiteProps) {
     super(scope, id);
     const inputs = resolveCloudSiteInputs("azure", props);
+    warnIfApiOpen(this, inputs.siteName, inputs.apiAccessCidrs);
     const { region, zones, clusterName } = inputs;
     const nodeCidr = props.nodeCidr ?? "10.30.0.0/16";
     const { vnetCidr, podCidr, serviceCidr, dnsServiceIp } = checkAksNetwork(

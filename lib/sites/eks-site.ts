@@ -22,7 +22,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
-import { EksAuthentication, checkAdminPrincipalArns, checkEksNetwork, cidrSubnet, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
+import { EksAuthentication, checkAdminPrincipalArns, checkEksNetwork, cidrSubnet, isLiteral, resolveCloudSiteInputs, warnIfApiOpen } from "./site-inputs";
 import { ClusterCredentials, createSiteProviders, requireCloudProvider } from "./site-providers";
 
 export interface EksSiteProps extends CloudSiteProps {
@@ -100,6 +100,7 @@ export class EksSite extends Construct implements KubernetesSite {
   constructor(scope: Construct, id: string, props: EksSiteProps) {
     super(scope, id);
     const inputs = resolveCloudSiteInputs("aws", props);
+    warnIfApiOpen(this, inputs.siteName, inputs.apiAccessCidrs);
     const { region, zones, clusterName } = inputs;
     const providerRegion = props.provider.region;
     if (isLiteral(providerRegion) && providerRegion !== region) {

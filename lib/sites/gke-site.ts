@@ -13,7 +13,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
-import { checkGcpProjectId, checkGkeNetwork, checkGkeNodeCount, isLiteral, resolveCloudSiteInputs } from "./site-inputs";
+import { checkGcpProjectId, checkGkeNetwork, checkGkeNodeCount, isLiteral, resolveCloudSiteInputs, warnIfApiOpen } from "./site-inputs";
 import { createSiteProviders, requireCloudProvider } from "./site-providers";
 
 /** Access is governed by the node account's IAM roles, not by scopes (Google's advice). */
@@ -87,6 +87,7 @@ export class GkeSite extends Construct implements KubernetesSite {
   constructor(scope: Construct, id: string, props: GkeSiteProps) {
     super(scope, id);
     const inputs = resolveCloudSiteInputs("gcp", props);
+    warnIfApiOpen(this, inputs.siteName, inputs.apiAccessCidrs);
     const { region, zones, clusterName } = inputs;
     const project = props.project;
     if (typeof project !== "string" || project === "") fail("project", project, "Give the Google Cloud project ID (a string or a token).");

@@ -3,6 +3,8 @@
  * region, zone or machine type of the wrong cloud (a common copy-paste slip in a multi-cloud
  * topology) fails before Terraform runs.
  */
+import type { IConstruct } from "constructs";
+import { warn } from "../core/warnings";
 import { Token } from "cdktf";
 import {
   checkDisjointCidrs,
@@ -432,4 +434,18 @@ function escapeRegExp(text: string): string {
 
 function cloudLabel(cloud: CloudName): string {
   return { aws: "an AWS", gcp: "a Google Cloud", azure: "an Azure" }[cloud];
+}
+
+/**
+ * Warns when a managed site's Kubernetes API endpoint accepts connections from the whole
+ * internet: authentication still applies, but any credential leak or API flaw is then
+ * exploitable from anywhere.
+ */
+export function warnIfApiOpen(scope: IConstruct, siteName: string, apiAccessCidrs: readonly string[] | undefined): void {
+  if (apiAccessCidrs === undefined || apiAccessCidrs.some((cidr) => cidr.endsWith("/0"))) {
+    warn(
+      scope,
+      `Site "${siteName}": the Kubernetes API endpoint is reachable from the whole internet; set apiAccessCidrs to the addresses of your operators and of where Terraform runs.`,
+    );
+  }
 }

@@ -1,6 +1,12 @@
 import { Construct } from "constructs";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { CertificateLifetime, checkCertificateLifetime, createSelfSignedCa, issueCaSignedCertificate } from "../core/certificates";
+import {
+  CertificateLifetime,
+  MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS,
+  checkCertificateLifetime,
+  createSelfSignedCa,
+  issueCaSignedCertificate,
+} from "../core/certificates";
 import { checkDnsLabel, fail } from "../core/validation";
 import { checkSkupperSiteName, skupperSiteCaCommonName } from "./mesh";
 
@@ -20,8 +26,8 @@ export interface SkupperSiteCaProps {
    */
   readonly caValidityPeriodHours?: number;
   /**
-   * Lifetime of each link client certificate; at most caValidityPeriodHours.
-   * @default 43800 (5 years, what the controller gives the certificates it issues)
+   * Lifetime of each link client certificate; at most 2160 (90 days) and caValidityPeriodHours.
+   * @default 2160 (90 days)
    */
   readonly linkCertificateValidityPeriodHours?: number;
   /**
@@ -86,13 +92,14 @@ export class SkupperSiteCa extends Construct {
       validityField: "caValidityPeriodHours",
       validityHours: props.caValidityPeriodHours ?? 87600,
     });
-    const linkValidityHours = props.linkCertificateValidityPeriodHours ?? 43800;
+    const linkValidityHours = props.linkCertificateValidityPeriodHours ?? MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS;
     this.linkLifetime = checkCertificateLifetime({
       validityField: "linkCertificateValidityPeriodHours",
       validityHours: linkValidityHours,
       earlyRenewalField: "linkCertificateEarlyRenewalHours",
       earlyRenewalHours: props.linkCertificateEarlyRenewalHours ?? 720,
       caValidityHours: ca.validityHours,
+      maxValidityHours: MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS,
       outlastsCaFix: `A link certificate must not outlast its site CA (caValidityPeriodHours ${ca.validityHours}); lower it or raise caValidityPeriodHours.`,
       earlyRenewalFix: `Must be less than linkCertificateValidityPeriodHours (${linkValidityHours}), or every apply re-issues the certificates.`,
     });

@@ -9,6 +9,7 @@ const lifetime = (overrides: Partial<Parameters<typeof checkCertificateLifetime>
     earlyRenewalField: "r",
     earlyRenewalHours: 10,
     caValidityHours: 1000,
+    maxValidityHours: 5000,
     outlastsCaFix: "Outlasts.",
     ...overrides,
   });
@@ -40,7 +41,7 @@ describe("createSelfSignedCa", () => {
       synth((stack, p) => {
         createSelfSignedCa(stack, { provider: p.tls, rsaBits: 2048, subject: { commonName: "c" }, allowedUses: [], validityField: "caHours", validityHours: 23 });
       }),
-    ).toThrow("caHours: invalid value 23. Use a whole number >= 24.");
+    ).toThrow("caHours: invalid value 23. Use a whole number between 24 and 87600.");
   });
 });
 
@@ -51,8 +52,9 @@ describe("checkCertificateLifetime", () => {
   });
 
   test("a certificate lives at least a day and not longer than its CA", () => {
-    expect(() => lifetime({ validityHours: 23 })).toThrow("v: invalid value 23. Use a whole number >= 24.");
+    expect(() => lifetime({ validityHours: 23 })).toThrow("v: invalid value 23. Use a whole number between 24 and 5000.");
     expect(() => lifetime({ validityHours: 1001 })).toThrow("v: invalid value 1001. Outlasts.");
+    expect(() => lifetime({ validityHours: 5001, caValidityHours: 9000 })).toThrow("v: invalid value 5001. Use a whole number between 24 and 5000.");
   });
 
   test("early renewal below the validity, as a range or with the caller's fix", () => {

@@ -41,8 +41,8 @@ describe("ClusterCa, NodeCertificate, ClientCertificate", () => {
     expect(nodeCert.allowed_uses.sort()).toEqual(["client_auth", "digital_signature", "key_encipherment", "server_auth"]);
     expect(nodeCert.ca_cert_pem).toMatch(/tls_self_signed_cert\.ca_cert_[A-Z0-9]+\.cert_pem/);
     expect(nodeCert.ca_private_key_pem).toMatch(/tls_private_key\.ca_key_[A-Z0-9]+\.private_key_pem/);
-    expect(nodeCert.validity_period_hours).toBe(43800);
-    expect(nodeCert.early_renewal_hours).toBe(720);
+    expect(nodeCert.validity_period_hours).toBe(8760);
+    expect(nodeCert.early_renewal_hours).toBe(2160);
   });
 
   test("the client certificate is CN=root with client auth only", () => {
@@ -69,7 +69,7 @@ describe("ClusterCa, NodeCertificate, ClientCertificate", () => {
         const ca = new ClusterCa(stack, "ca", { provider: p.tls, validityHours: 1000 });
         new NodeCertificate(stack, "n", { provider: p.tls, ca });
       }),
-    ).toThrow("validityHours: invalid value 43800. A certificate must not outlast its CA (1000 hours)");
+    ).toThrow("validityHours: invalid value 8760. A certificate must not outlast its CA (1000 hours)");
     expect(() =>
       synth((stack, p) => {
         const ca = new ClusterCa(stack, "ca", { provider: p.tls });
@@ -87,7 +87,7 @@ describe("ClusterCa, NodeCertificate, ClientCertificate", () => {
         const ca = new ClusterCa(stack, "ca", { provider: p.tls });
         new NodeCertificate(stack, "n", { provider: p.tls, ca, earlyRenewalHours: 43800 });
       }),
-    ).toThrow("earlyRenewalHours: invalid value 43800. Use a whole number between 0 and 43799.");
+    ).toThrow("earlyRenewalHours: invalid value 43800. Use a whole number between 0 and 8759.");
     expect(() =>
       synth((stack, p) => {
         const ca = new ClusterCa(stack, "ca", { provider: p.tls });

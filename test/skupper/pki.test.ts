@@ -62,7 +62,7 @@ describe("SkupperSiteCa", () => {
     expect(cert.ca_cert_pem).toBe(`\${tls_self_signed_cert.${caCertId}.cert_pem}`);
     expect(cert.ca_private_key_pem).toBe(`\${tls_private_key.${caKeyId}.private_key_pem}`);
     expect(cert.allowed_uses).toEqual(["digital_signature", "key_encipherment", "client_auth"]);
-    expect(cert).toMatchObject({ validity_period_hours: 43800, early_renewal_hours: 720 });
+    expect(cert).toMatchObject({ validity_period_hours: 2160, early_renewal_hours: 720 });
     expect(out.output?.cert.value).toBe(`\${tls_locally_signed_cert.${certId}.cert_pem}`);
     expect(out.output?.key.value).toBe(`\${tls_private_key.${clientKeyId}.private_key_pem}`);
   });
@@ -74,10 +74,10 @@ describe("SkupperSiteCa", () => {
       { siteName: "aws", linkCertificateValidityPeriodHours: 100, linkCertificateEarlyRenewalHours: 100 },
       "linkCertificateEarlyRenewalHours: invalid value 100. Must be less than linkCertificateValidityPeriodHours (100)",
     ],
-    [{ siteName: "aws", caValidityPeriodHours: 1 }, "caValidityPeriodHours: invalid value 1. Use a whole number >= 24."],
+    [{ siteName: "aws", caValidityPeriodHours: 1 }, "caValidityPeriodHours: invalid value 1. Use a whole number between 24 and 87600."],
     [
       { siteName: "aws", caValidityPeriodHours: 1000 },
-      "linkCertificateValidityPeriodHours: invalid value 43800. A link certificate must not outlast its site CA (caValidityPeriodHours 1000); lower it or raise caValidityPeriodHours.",
+      "linkCertificateValidityPeriodHours: invalid value 2160. A link certificate must not outlast its site CA (caValidityPeriodHours 1000); lower it or raise caValidityPeriodHours.",
     ],
   ])("rejects %j", (props, message) => {
     expect(() => synth((scope, p) => new SkupperSiteCa(scope, "ca", { provider: p.tls, ...props }))).toThrow(message);
