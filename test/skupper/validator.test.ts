@@ -1,4 +1,7 @@
-import { skupperCrds } from "./crd-validator";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { crdDescribe, findSkupperCrdDir, skupperCrds } from "./crd-validator";
 
 const meta = { name: "crdb-aws-0", namespace: "cockroachdb" };
 const connector = {
@@ -24,7 +27,7 @@ function mutate<T>(object: T, change: (copy: T) => void): T {
   return copy;
 }
 
-describe("the CRD validator is live", () => {
+crdDescribe("the CRD validator is live", () => {
   test("loads the Skupper 2.2.1 CRDs", () => {
     expect(skupperCrds().kinds).toEqual(expect.arrayContaining(["Site", "Connector", "Listener", "Link", "RouterAccess"]));
   });
@@ -63,3 +66,36 @@ describe("the CRD validator is live", () => {
     expect(skupperCrds().validate(embedded).errors.join()).toContain("/spec/port must be integer");
   });
 });
+
+describe("where the CRDs are looked for", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "crd-dir-"));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const absent = path.join(tmp, "absent");
+
+  test("SKUPPER_CRD_DIR first, then the sibling folder", () => {
+    const sibling = path.join(tmp, "sibling");
+    writeCrds(sibling);
+    const explicit = path.join(tmp, "explicit");
+    writeCrds(explicit);
+    expect(findSkupperCrdDir({ SKUPPER_CRD_DIR: explicit }, sibling)).toEqual({ dir: explicit });
+    expect(findSkupperCrdDir({}, sibling)).toEqual({ dir: sibling });
+  });
+
+  test("neither present: a reason to skip that names both places", () => {
+    const found = findSkupperCrdDir({}, absent);
+    expect(found).toEqual({ reason: expect.stringContaining("SKUPPER_CRD_DIR is not set") });
+    expect((found as { reason: string }).reason).toContain(absent);
+  });
+
+  test("a SKUPPER_CRD_DIR that is set but wrong is an error, not a skip", () => {
+    expect(() => findSkupperCrdDir({ SKUPPER_CRD_DIR: absent }, absent)).toThrow(`SKUPPER_CRD_DIR=${absent} does not hold the Skupper 2.2.1 CRDs (no *_crd.yaml for Site, Connector, Listener, Link)`);
+    const partial = path.join(tmp, "partial");
+    writeCrds(partial, ["Site", "Link"]);
+    expect(() => findSkupperCrdDir({ SKUPPER_CRD_DIR: partial }, absent)).toThrow("(no *_crd.yaml for Connector, Listener)");
+  });
+});
+
+function writeCrds(dir: string, kinds = ["Site", "Connector", "Listener", "Link"]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const kind of kinds) fs.writeFileSync(path.join(dir, `skupper_${kind.toLowerCase()}_crd.yaml`), `spec:\n  names:\n    kind: ${kind}\n`);
+}
