@@ -68,7 +68,7 @@ describe("a fresh clone with no sibling shared/ folder", () => {
     expect(files).toEqual(expect.arrayContaining([path.join("test", "skupper", "validator.test.ts"), path.join("test", "skupper", "topology.test.ts")]));
     expect(fs.existsSync(path.join(tmp, "shared"))).toBe(false);
     const { summary, stderr, status } = jest(files, withoutCrdDir());
-    expect(summary.testResults.map((r) => r.message).join("\n")).toBe("");
+    expect(summary.testResults.map((r) => r.message).filter((m) => m.trim() !== "")).toEqual([]);
     expect(status).toBe(0);
     expect(stderr).toContain(`${CRD_SKIP_NOTICE}: SKUPPER_CRD_DIR is not set and ${path.join(tmp, "shared/schemas/skupper-v2alpha1-2.2.1")} does not exist`);
     expect(summary.numFailedTests).toBe(0);
