@@ -6,7 +6,7 @@
  */
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 
 export type SiteCloud = "aws" | "gcp" | "azure" | "existing";

@@ -4,8 +4,9 @@
  */
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider, KubernetesProviderExec } from "@cdktf/provider-kubernetes/lib/provider";
+import { requireOptionalPeer } from "../core/optional-peers";
 import { fail } from "../core/validation";
 import { SiteProviders } from "./kubernetes-site";
 
@@ -74,7 +75,14 @@ export function createSiteProviders(scope: Construct, credentials: ClusterCreden
   return {
     kubernetes,
     get helm(): HelmProvider {
-      helm ??= new HelmProvider(scope, "helm", { kubernetes: { ...connection, exec }, alias });
+      if (!helm) {
+        // helm is an optional peer: a site that installs no chart works without it.
+        const { HelmProvider: Helm }: typeof import("@cdktf/provider-helm/lib/provider") = requireOptionalPeer("A site's helm provider", "@cdktf/provider-helm", () =>
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          require("@cdktf/provider-helm/lib/provider"),
+        );
+        helm = new Helm(scope, "helm", { kubernetes: { ...connection, exec }, alias });
+      }
       return helm;
     },
   };

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { Release } from "@cdktf/provider-helm/lib/release";
+import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import type { Release } from "@cdktf/provider-helm/lib/release";
+import { requireOptionalPeer } from "../core/optional-peers";
 import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
 import { fail } from "../core/validation";
 import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION, SkupperLinkAccessType, checkSkupperClusterHost, checkSkupperLinkAccess } from "./mesh";
@@ -118,7 +119,12 @@ export class SkupperController extends Construct {
       defaultAccessType: "local",
       ...(props.clusterHost === undefined ? {} : { clusterHost: checkSkupperClusterHost("clusterHost", props.clusterHost) }),
     };
-    this.release = new Release(this, "release", {
+    // helm is an optional peer: loaded here so that importing this module does not need it.
+    const { Release: HelmRelease }: typeof import("@cdktf/provider-helm/lib/release") = requireOptionalPeer("SkupperController", "@cdktf/provider-helm", () =>
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("@cdktf/provider-helm/lib/release"),
+    );
+    this.release = new HelmRelease(this, "release", {
       provider: props.provider,
       name: checkDnsLabel("releaseName", props.releaseName ?? "skupper", 53),
       repository: SKUPPER_CHART_REPOSITORY,
