@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { ExistingClusterSite } from "../lib/sites/existing-cluster-site";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
-import { acceptsLinks, planLinks, validateMesh } from "../lib/skupper/mesh";
+import { SkupperLinkPlan, acceptsLinks, planLinks, validateMesh } from "../lib/skupper/mesh";
 import { podNames } from "../lib/core/naming";
 import { ClusterInitStack } from "./cluster-init-stack";
 import { ClusterStack } from "./cluster-stack";
@@ -20,6 +20,8 @@ export interface DeploymentStacks {
   readonly databases: readonly DatabaseStack[];
   readonly links: readonly LinksStack[];
   readonly clusterInit: ClusterInitStack;
+  /** Who dials whom: the plan the links stacks and the pki stack's link certificates are built from. */
+  readonly linkPlans: readonly SkupperLinkPlan[];
 }
 
 /**
@@ -85,5 +87,5 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
     firstSite: kubernetesSites[0],
     after: [...databases, ...links],
   });
-  return { pki, clusters, platforms, databases, links, clusterInit };
+  return { pki, clusters, platforms, databases, links, clusterInit, linkPlans };
 }

@@ -367,6 +367,8 @@ export const topologySchema = strict({
   backend: backendSchema.prefault({ type: "local" }),
   accounts: accountsSchema.prefault({}),
   security: securitySchema.prefault({}),
+  // Editors read it to find topology.schema.json; the app ignores it.
+  $schema: z.string().optional(),
 });
 
 /** What a topology file may contain (before defaults); use it to write topologies in TypeScript. */
