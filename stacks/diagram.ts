@@ -1,45 +1,11 @@
 /**
- * Mermaid diagrams of a topology's deployment, drawn from what the app builds: the stacks and
- * their dependencies come from synthesizing buildDeployment's stacks (cdktf's manifest, where
- * cross-stack references have become dependencies), the Skupper links from the same link plan
- * the links stacks are built from. Nothing here re-derives the graph.
+ * Mermaid diagrams of a topology's deployment, drawn from what the app builds (see
+ * deployment-graph.ts): nothing here re-derives the graph.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { App } from "cdktf";
 import { statefulSetName } from "../lib/core/naming";
-import { buildDeployment } from "./app";
+import { DeploymentGraph, deploymentGraph } from "./deployment-graph";
 import { stackNames } from "./naming";
 import type { Site, Topology } from "./topology/types";
-
-export interface DeploymentGraph {
-  /** Stack name to the names of the stacks it depends on, in manifest order. */
-  readonly dependencies: Readonly<Record<string, readonly string[]>>;
-  /** Stack name to its level: 0 without dependencies, else one more than its deepest dependency. */
-  readonly levels: Readonly<Record<string, number>>;
-  /** Who dials whom. */
-  readonly links: readonly { readonly from: string; readonly to: string }[];
-}
-
-/** Synthesizes the deployment of `topology` into a temporary directory and reads its graph back. */
-export function deploymentGraph(topology: Topology): DeploymentGraph {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-diagram-"));
-  try {
-    const app = new App({ outdir, stackTraces: false });
-    const deployment = buildDeployment(app, topology);
-    app.synth();
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    const dependencies: Record<string, string[]> = {};
-    for (const [name, entry] of Object.entries<{ dependencies: string[] }>(manifest.stacks)) dependencies[name] = entry.dependencies;
-    const levels: Record<string, number> = {};
-    const levelOf = (name: string): number => (levels[name] ??= dependencies[name].length === 0 ? 0 : 1 + Math.max(...dependencies[name].map(levelOf)));
-    Object.keys(dependencies).forEach(levelOf);
-    return { dependencies, levels, links: deployment.linkPlans.map(({ from, to }) => ({ from, to })) };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
 
 const KIND: Readonly<Record<Site["cloud"], string>> = { aws: "EKS", gcp: "GKE", azure: "AKS", existing: "existing cluster" };
 
