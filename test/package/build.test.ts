@@ -66,7 +66,8 @@ describe("the built and packed library in a consumer project with only the kuber
     const installed = path.join(consumer, "node_modules", pkg.name);
     fs.mkdirSync(installed, { recursive: true });
     run("tar", ["-xzf", path.join(tmp, filename), "-C", installed, "--strip-components=1"], tmp);
-    for (const dep of ["cdktf", "constructs", "@cdktf/provider-kubernetes", "@cdktf/provider-tls", "@types/node"]) {
+    // What npm installs with the package: its dependencies, plus the peers this consumer chose.
+    for (const dep of [...Object.keys(pkg.dependencies), "cdktf", "constructs", "@cdktf/provider-kubernetes", "@cdktf/provider-tls", "@types/node"]) {
       fs.mkdirSync(path.dirname(path.join(consumer, "node_modules", dep)), { recursive: true });
       fs.symlinkSync(path.join(root, "node_modules", dep), path.join(consumer, "node_modules", dep), "dir");
     }
@@ -81,22 +82,29 @@ describe("the built and packed library in a consumer project with only the kuber
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test("npm pack ships the compiled lib with declarations, LICENSE and README, and nothing of the app or the tests", () => {
-    expect(packed).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/lib/index.js", "dist/lib/index.d.ts", "dist/lib/sites/eks-site.js"]));
-    expect(packed.filter((f) => !f.startsWith("dist/lib/") && !["LICENSE", "README.md", "package.json"].includes(f))).toEqual([]);
-    expect(packed.filter((f) => f.endsWith(".test.js") || f.includes("stacks/"))).toEqual([]);
+  test("npm pack ships the compiled lib with declarations, the crdb-status command, LICENSE and README, and no stack class or test", () => {
+    expect(packed).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/lib/index.js", "dist/lib/index.d.ts", "dist/lib/sites/eks-site.js", pkg.bin["crdb-status"]]));
+    expect(packed.filter((f) => !f.startsWith("dist/lib/") && !f.startsWith("dist/stacks/") && !["LICENSE", "README.md", "package.json"].includes(f))).toEqual([]);
+    // Of the app, only the status command and what it imports: no stack class, no provider.
+    expect([...new Set(packed.filter((f) => f.startsWith("dist/stacks/")).map((f) => f.split("/")[2]))].sort()).toEqual(["backup.d.ts", "backup.js", "naming.d.ts", "naming.js", "status", "topology"]);
+    expect(packed.filter((f) => f.endsWith(".test.js"))).toEqual([]);
   });
 
-  test("dist/lib requires only its peers: no runtime dependencies", () => {
-    expect(pkg.dependencies).toBeUndefined();
+  test("the crdb-status bin runs from the installed package", () => {
+    const bin = run(process.execPath, [path.join(consumer, "node_modules", pkg.name, pkg.bin["crdb-status"]), "--help"], consumer);
+    expect([bin.stderr, bin.stdout.split("\n")[0]]).toEqual(["", "Usage: npm run status -- [options]      (or: crdb-status [options])"]);
+  });
+
+  test("runtime dependencies are exactly what the shipped code requires besides its peers", () => {
     const required = new Set<string>();
-    for (const file of fs.readdirSync(path.join(outDir, "lib"), { recursive: true }) as string[]) {
-      if (!file.endsWith(".js")) continue;
-      for (const [, specifier] of fs.readFileSync(path.join(outDir, "lib", file), "utf8").matchAll(/require\("([^".][^"]*)"\)/g)) {
+    for (const file of packed.filter((f) => f.endsWith(".js"))) {
+      const code = fs.readFileSync(path.join(outDir, "..", file), "utf8");
+      for (const [, specifier] of code.matchAll(/require\("([^".][^"]*)"\)/g)) {
         required.add(specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]);
       }
     }
-    expect([...required].filter((name) => !(name in pkg.peerDependencies) && !builtinModules.includes(name))).toEqual([]);
+    const needed = [...required].filter((name) => !(name in pkg.peerDependencies) && !builtinModules.includes(name)).sort();
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(needed);
   });
 
   test.each(["node16", "bundler"])("type-checks under TypeScript moduleResolution %s", (resolution) => {
