@@ -48,3 +48,6 @@ export const DEFAULT_TOPOLOGY_FILE: TopologyFile = {
   ],
   survivalGoal: "region",
 };
+
+/** The Terraform version the tests run; the HCP Terraform workspaces get it unless the topology names another. */
+export const DEFAULT_TERRAFORM_VERSION = "1.11.4";

@@ -57,7 +57,7 @@ import {
 } from "../../lib/sites/site-inputs";
 import { checkSkupperClusterHost } from "../../lib/skupper/mesh";
 import { checkLabels } from "../../lib/monitoring/common";
-import { DEFAULT_KEY_PREFIX, DEFAULT_KUBECONFIG_PATH, DEFAULT_STATE_DIRECTORY } from "./defaults";
+import { DEFAULT_KEY_PREFIX, DEFAULT_KUBECONFIG_PATH, DEFAULT_STATE_DIRECTORY, DEFAULT_TERRAFORM_VERSION } from "./defaults";
 import {
   checkAzureStorageAccountName,
   checkBackupDestination,
@@ -330,6 +330,9 @@ const backendSchema = z.discriminatedUnion("type", [
     workspacePrefix: formatted(HCP_WORKSPACE_PREFIX_FORMAT),
     hostname: formatted(HOSTNAME_FORMAT).optional(),
     project: formatted(HCP_PROJECT_FORMAT).optional(),
+    // Read by the HCP Terraform bootstrap stack (stacks/hcp-terraform), not by the stacks.
+    executionMode: z.enum(["local", "remote"], { error: 'Use "local" (Terraform runs in your pipeline) or "remote" (in HCP Terraform).' }).default("local"),
+    terraformVersion: pattern(/^\d+\.\d+\.\d+$/, 'Use an exact Terraform version such as "1.11.4".').default(DEFAULT_TERRAFORM_VERSION),
   }),
 ]);
 

@@ -229,6 +229,17 @@ export interface CloudBackendSettings {
   readonly hostname?: string;
   /** HCP Terraform project the workspaces belong to. */
   readonly project?: string;
+  /**
+   * Where the workspaces' runs execute, set by the HCP Terraform bootstrap stack: "local" (cdktf
+   * runs Terraform in your pipeline, HCP Terraform keeps the state) or "remote" (HCP Terraform runs it).
+   * @default "local"
+   */
+  readonly executionMode?: "local" | "remote";
+  /**
+   * The Terraform version the bootstrap stack pins on every workspace.
+   * @default DEFAULT_TERRAFORM_VERSION
+   */
+  readonly terraformVersion?: string;
 }
 
 export type BackendSettings =
