@@ -341,6 +341,8 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
   ["container", { backend: { type: "azurerm", resourceGroupName: "rg", storageAccountName: "acct", containerName: "tf--state" } }, 'backend.containerName: invalid value "tf--state". Use a container name of 3-63'],
   ["workspace prefix", { backend: { type: "cloud", organization: "acme", workspacePrefix: "crdb prod" } }, 'backend.workspacePrefix: invalid value "crdb prod". Use 1-60 letters, digits'],
   ["organization", { backend: { type: "cloud", organization: "", workspacePrefix: "crdb" } }, 'backend.organization: invalid value "". Use the organization\'s name: letters, digits, \'-\' and \'_\'.'],
+  ["execution mode", { backend: { type: "cloud", organization: "acme", workspacePrefix: "crdb", executionMode: "agent" } }, 'backend.executionMode: invalid value "agent". Use "local" (Terraform runs in your pipeline) or "remote" (in HCP Terraform).'],
+  ["Terraform version", { backend: { type: "cloud", organization: "acme", workspacePrefix: "crdb", terraformVersion: "1.11" } }, 'backend.terraformVersion: invalid value "1.11". Use an exact Terraform version such as "1.11.4".'],
 ];
 
 describe("link access", () => {
@@ -517,7 +519,7 @@ describe("valid topologies", () => {
       ["us-west-2a", "us-west-2b", "us-west-2c"],
       ["us-central1-a", "us-central1-b", "us-central1-c"],
     ]);
-    expect(topology.backend).toEqual({ type: "cloud", organization: "acme", workspacePrefix: "crdb" });
+    expect(topology.backend).toEqual({ type: "cloud", organization: "acme", workspacePrefix: "crdb", executionMode: "local", terraformVersion: "1.11.4" });
     // EKS: no extra admins, and the 15-minute token of aws_eks_cluster_auth.
     expect(topology.sites[0]).toMatchObject({ adminPrincipalArns: [], kubernetesAuth: "token" });
   });
