@@ -30,7 +30,7 @@ interface Run {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-status-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** A scenario that extends a recorded one with a few more files (`<site>/hang`, `<site>/no-client`, ...). */
+/** A scenario that extends a recorded one with a few more files (`<site>/hang`, `<site>/client-ready`, ...). */
 function variant(base: string, files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(scratch, `${base}-`));
   fs.writeFileSync(path.join(dir, "inherit"), path.relative(scratch, path.join(FIXTURES, base)));
@@ -272,7 +272,8 @@ describe("npm run status, a lost cloud", () => {
 
 describe("npm run status, where the SQL client is", () => {
   test("falls back to the next site's client when the first one cannot reach the database", async () => {
-    const run = await status(variant("healthy", { "aws/sql-fails": "ERROR: cannot dial server.\nFailed running \"sql\"\n" }), ["--json"]);
+    const scenario = variant("healthy", { "aws/sql-fails": "ERROR: cannot dial server.\nFailed running \"sql\"\n", "gcp/client-ready": "1" });
+    const run = await status(scenario, ["--json"]);
     expect(json(run).sqlClientSite).toBe("gcp");
     const cockroach = run.calls.filter((c) => c[0] === "cockroach").map((c) => c[1]);
     expect(cockroach[0]).toBe("(in aws)");
@@ -281,15 +282,16 @@ describe("npm run status, where the SQL client is", () => {
   });
 
   test("--client-site picks the client", async () => {
-    const run = await status("healthy", ["--client-site", "azure", "--json"]);
+    const run = await status(variant("healthy", { "azure/client-ready": "1" }), ["--client-site", "azure", "--json"]);
     expect(json(run).sqlClientSite).toBe("azure");
     expect(run.calls.filter((c) => c[0] === "cockroach").every((c) => c[1] === "(in azure)")).toBe(true);
   });
 
   test("exits 3 when no reachable site has a client (the client lives only in the lost site)", async () => {
-    const run = await status(variant("lost-cloud", { "aws/unreachable": "Unable to connect to the server: dial tcp 52.4.1.9:443: i/o timeout\n", "gcp/no-client": "" }));
+    // By default (sqlClientPod) only the first site runs a client.
+    const run = await status(variant("lost-cloud", { "aws/unreachable": "Unable to connect to the server: dial tcp 52.4.1.9:443: i/o timeout\n" }));
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain("[OUTAGE] No SQL client could be reached, so the database was not asked: no reachable site has a ready deploy/cockroachdb-client.");
+    expect(run.stdout).toContain("[OUTAGE] No SQL client could be reached, so the database was not asked: no reachable site has a ready deploy/cockroachdb-client (a site runs one with sqlClientPod: true).");
     expect(run.stdout).toContain("Survival goal region (5 replicas): unknown (no SQL client could be reached)");
     expect(siteRow(run, "gcp")).toMatch(/\s\?\s+20\d\d-/);
     expect(run.calls.some((c) => c[0] === "cockroach")).toBe(false);
