@@ -199,6 +199,9 @@ function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape, E ext
       .default("loadbalancer"),
     // Defaults later, to security.networkPolicies.
     networkPolicyEnforcement: z.boolean().optional(),
+    // Escape hatches for a cloud that is ahead of the lists in lib/sites/known-locations (dated).
+    allowUnknownRegion: z.boolean().default(false),
+    allowUnsupportedKubernetesVersion: z.boolean().default(false),
     ...extra,
   });
 }
@@ -278,6 +281,8 @@ const cockroachSchema = strict({
   storageSize: bytes.optional(),
   // The major (e.g. "26.2") whose upgrade may be finalized: set after checking the rollout.
   finalizeUpgrade: pattern(/^\d{2}\.\d$/, 'Use the major version to finalize, such as "26.2" (quoted).').optional(),
+  // The image's tag must be a supported release (lib/database/releases, dated); true passes any tag.
+  allowUnsupportedVersion: z.boolean().optional(),
 });
 
 const crontab = checkedString(checkCrontab);

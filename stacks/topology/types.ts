@@ -60,6 +60,10 @@ interface ManagedSiteBase extends SiteBase {
    * creation, never upgraded automatically.
    */
   readonly kubernetesVersion?: string;
+  /** Accept a region or zone missing from the known lists (lib/sites/known-locations). */
+  readonly allowUnknownRegion: boolean;
+  /** Accept a Kubernetes version outside what the managed service offers per the known lists. */
+  readonly allowUnsupportedKubernetesVersion: boolean;
   /** CIDRs allowed to reach the public Kubernetes API endpoint; undefined: reachable from anywhere. */
   readonly apiAccessCidrs?: readonly string[];
   /** Turn on the cluster's NetworkPolicy enforcement (fixed at creation on GKE and AKS). Default: security.networkPolicies. */
