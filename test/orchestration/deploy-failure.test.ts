@@ -94,17 +94,17 @@ describeWithTerraform().each(topologies)("stand-in of %s, deployed and destroyed
     const run = await standIn.cdktfWithFailure(DEPLOY, "deploy", failing, held);
 
     expect(run.exitCode).not.toBe(0);
+    for (const stack of held) expectCompleteState(standIn, stack, "present");
+    expectCompleteState(standIn, failing, "tainted");
+    expect(standIn.leftoverLocks()).toEqual([]);
+    const events = standIn.events();
+    for (const stack of held) expect(events).toContainEqual({ action: "deploy", stack, phase: "done" });
+    expect(started(events, "deploy").sort()).toEqual([failing, ...held].sort());
+    for (const stack of downstreamOf(graph, failing)) expect({ stack, state: standIn.state(stack) }).toEqual({ stack, state: undefined });
     expect(run.output).toContain(`Failed to deploy: ${failing}.`);
     const notRun = names.filter((n) => n !== failing && !held.includes(n));
     // In manifest order, as the CLI keeps them.
     expect(run.output).toContain(`Not run: ${notRun.join(", ")}.`);
-    const events = standIn.events();
-    expect(started(events, "deploy").sort()).toEqual([failing, ...held].sort());
-    for (const stack of held) expect(events).toContainEqual({ action: "deploy", stack, phase: "done" });
-    for (const stack of held) expectCompleteState(standIn, stack, "present");
-    expectCompleteState(standIn, failing, "tainted");
-    for (const stack of downstreamOf(graph, failing)) expect({ stack, state: standIn.state(stack) }).toEqual({ stack, state: undefined });
-    expect(standIn.leftoverLocks()).toEqual([]);
   }, 240_000);
 
   test("a rerun deploys every stack, each after its producers", async () => {
@@ -143,13 +143,12 @@ describeWithTerraform().each(topologies)("stand-in of %s, deployed and destroyed
     const failed = await standIn.cdktfWithFailure(DESTROY, "destroy", failing, held);
 
     expect(failed.exitCode).not.toBe(0);
-    expect(failed.output).toContain(`Failed to destroy: ${failing}.`);
-    const events = standIn.events();
-    expect(started(events, "destroy").sort()).toEqual([...before, failing, ...held].sort());
     for (const stack of [...before, ...held]) expectCompleteState(standIn, stack, "absent");
     expectCompleteState(standIn, failing, "present");
     for (const stack of upstreamOf(graph, failing)) expectCompleteState(standIn, stack, "present");
     expect(standIn.leftoverLocks()).toEqual([]);
+    expect(started(standIn.events(), "destroy").sort()).toEqual([...before, failing, ...held].sort());
+    expect(failed.output).toContain(`Failed to destroy: ${failing}.`);
 
     standIn.resetControl({ keepEvents: true });
     const rerun = await standIn.cdktf(DESTROY);

@@ -16,7 +16,8 @@ import * as os from "os";
 import * as path from "path";
 
 const REPO = path.resolve(__dirname, "../..");
-export const CDKTF_CLI = path.join(REPO, "node_modules/cdktf-cli/bundle/bin/cdktf");
+/** This repository's CLI, as `npm ci` patched it; STAND_IN_CDKTF_CLI names another (to show the unpatched one fails). */
+export const CDKTF_CLI = process.env.STAND_IN_CDKTF_CLI ?? path.join(REPO, "node_modules/cdktf-cli/bundle/bin/cdktf");
 const TSX_LOADER = path.join(REPO, "node_modules/tsx/dist/loader.mjs");
 
 export interface StackNode {
@@ -254,7 +255,12 @@ export class StandIn {
   state(stack: string): { serial: number; resources: { type: string; instances: { status?: string }[] }[] } | undefined {
     const file = this.statePath(stack);
     if (!fs.existsSync(file)) return undefined;
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    const text = fs.readFileSync(file, "utf8");
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new Error(`the state of ${stack} is not readable JSON (${text.length} bytes): ${String(error)}`);
+    }
   }
 
   /** `terraform state list` of `stack`, run by terraform itself in the stack's synthesized dir. */
