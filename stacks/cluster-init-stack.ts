@@ -8,6 +8,10 @@ import { DeploymentStack } from "./deployment-stack";
 import { CLUSTER_INIT_STACK, databaseSites } from "./naming";
 import { connectToSite } from "./site-connection";
 import type { Topology } from "./topology/types";
+import { CockroachProvisioning } from "../lib/database/cockroach-cluster-init";
+import { SQL_USER_SECRET_KEYS, sqlUserSecretName } from "../lib/database/sql-users";
+import { planBackups } from "./backup";
+import { sqlDatabases, sqlUsers } from "./sql";
 
 export const LICENSE_VARIABLE = "cockroach_license";
 const LICENSE_SECRET = "cockroachdb-license";
@@ -50,6 +54,7 @@ export class ClusterInitStack extends DeploymentStack {
       clusterDomain: topology.clusterDomain,
       image: topology.cockroach.image,
       license: { secretName: licenseSecret.metadata.name, revision: Fn.sha256(licenseKey) },
+      provisioning: provisioningOf(topology),
     });
     if (topology.cockroach.finalizeUpgrade !== undefined) {
       // After every database stack: the rollout guards made each site roll to the new major.
@@ -65,4 +70,29 @@ export class ClusterInitStack extends DeploymentStack {
       value: init.replicationFactor,
     });
   }
+}
+
+/**
+ * What the init Job converges after init: one backup schedule per cloud (and per existing site
+ * with a destination), the topology's databases, then its users with their passwords' Secrets.
+ */
+export function provisioningOf(topology: Topology): CockroachProvisioning {
+  return {
+    schedules: planBackups(topology).map((target) => ({
+      label: target.label,
+      uri: target.uri,
+      executionLocality: target.executionLocality,
+      incrementalSchedule: topology.backup.incrementalSchedule,
+      fullSchedule: topology.backup.fullSchedule,
+      gatewaySite: target.siteName,
+      credentials: target.credentials && { name: target.credentials.secretName, key: target.credentials.secretKey },
+    })),
+    databases: sqlDatabases(topology),
+    users: sqlUsers(topology).map((user) => ({
+      name: user.name,
+      admin: user.admin,
+      databases: user.databases,
+      password: { name: user.passwordSecret ?? sqlUserSecretName(user.name), key: SQL_USER_SECRET_KEYS.password },
+    })),
+  };
 }

@@ -3,6 +3,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { addDependsOn } from "../lib/core/dependencies";
 import { NODE_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "../lib/database/common";
 import { CockroachCertsSecret } from "../lib/database/cockroach-certs-secret";
+import { SqlUserSecret } from "../lib/database/sql-user-secret";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { SkupperController } from "../lib/skupper/controller";
 import { SkupperRouterServiceTemplate } from "../lib/skupper/router-service-template";
@@ -78,6 +79,11 @@ export class PlatformStack extends DeploymentStack {
       caCertPem: ca,
       certificate: pki.rootClient,
     });
+
+    // Every site gets the generated SQL passwords, so applications anywhere read them locally.
+    for (const [user, password] of pki.sqlPasswords) {
+      new SqlUserSecret(this, `sql-user-${user}`, { provider: kubernetes, namespace, user, password: password.value });
+    }
 
     const siteCa = pki.siteCa(site.siteName);
     new SkupperSiteCaSecret(this, "skupper-site-ca", {

@@ -42,6 +42,7 @@ import { MAX_WORKSPACE_NAME_LENGTH, parseImageReference } from "../../lib/core/f
 import { cockroachReleaseFix } from "../../lib/database/releases";
 import { unknownRegionFix, unknownZoneFix, unsupportedKubernetesVersionFix } from "../../lib/sites/known-locations";
 import { DEFAULT_SKUPPER_CONTROLLER_NAMESPACE } from "../../lib/skupper/controller";
+import { sqlProblems } from "../sql";
 import { siteSchema, topologySchema, type ParsedSite, type ParsedTopology } from "./schema";
 import type { BackendSettings, ManagedSite, Site, SurvivalGoal, Topology } from "./types";
 
@@ -98,8 +99,8 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
     accounts: parsed.accounts,
     security: parsed.security,
   };
-  const backupNames = backupProblems(topology);
-  if (backupNames.length > 0) throw new TopologyError(source, backupNames);
+  const later = [...backupProblems(topology), ...sqlProblems(topology)];
+  if (later.length > 0) throw new TopologyError(source, later);
   return topology;
 }
 

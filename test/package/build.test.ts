@@ -7,13 +7,14 @@ const root = path.join(__dirname, "../..");
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 
 describe("the library package", () => {
-  test("pins cdktf, constructs and the six prebuilt providers, as peers and as dev dependencies", () => {
+  test("pins cdktf, constructs and the seven prebuilt providers, as peers and as dev dependencies", () => {
     expect(pkg.peerDependencies).toEqual({
       "@cdktf/provider-aws": "21.22.1",
       "@cdktf/provider-azurerm": "14.23.1",
       "@cdktf/provider-google": "16.12.1",
       "@cdktf/provider-helm": "12.1.2",
       "@cdktf/provider-kubernetes": "12.1.1",
+      "@cdktf/provider-random": "12.0.1",
       "@cdktf/provider-tls": "11.0.1",
       cdktf: "0.21.0",
       constructs: "^10.4.2",

@@ -138,7 +138,7 @@ describe("the default app (EKS + GKE + AKS)", () => {
       const platform = stacks[`${site}-platform`];
       expect(values(platform, "kubernetes_namespace_v1")[0].timeouts.delete).toBe("20m");
       const secrets = values(platform, "kubernetes_secret_v1").map((s) => s.metadata.name).sort();
-      expect(secrets).toEqual(["cockroachdb-node-certs", "cockroachdb-root-client-certs", "skupper-site-ca"]);
+      expect(secrets).toEqual(["cockroachdb-node-certs", "cockroachdb-root-client-certs", "cockroachdb-sql-crdb-admin", "skupper-site-ca"]);
       // The idle SQL client pod (with the root certificate mounted for good) only in the first site.
       expect(values(stacks[`${site}-database`], "kubernetes_deployment_v1")).toHaveLength(site === "aws" ? 1 : 0);
       expect(values(platform, "helm_release")[0].version).toBe("2.2.1");
