@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import {
   BackupScheduleSpec,
+  ProvisioningScriptOptions,
   alterBackupScheduleSql,
   checkExternalConnectionSql,
   checkSqlUserName,
@@ -102,22 +103,23 @@ describeRun("provisioning script with a stateful stub cockroach", () => {
       fullSchedule: full,
     },
   ];
-  const script = (incremental?: string, full?: string) =>
+  const initWith = (options: Omit<ProvisioningScriptOptions, "host">) =>
     initScript({
       initHost: "crdb-aws-0:26257",
       probeHosts: ["crdb-aws-0:26257"],
       expectedNodes: 6,
       statements: [],
-      afterJoin: provisioningScript({
-        host: "crdb-aws-0:26257",
-        schedules: schedules(incremental, full),
-        databases: [{ name: "shop", regions: ["us-east-1", "us-east4", "eastus", "dc1"], survivalGoal: "region" }, { name: "reports" }],
-        users: [
-          { name: "crdb_admin", passwordEnv: "ADMIN_PASSWORD", admin: true },
-          { name: "shop_app", passwordEnv: "USER_PASSWORD_1", databases: ["shop", "reports"] },
-        ],
-        checkAttempts: 2,
-      }),
+      afterJoin: provisioningScript({ host: "crdb-aws-0:26257", ...options }),
+    });
+  const script = (incremental?: string, full?: string) =>
+    initWith({
+      schedules: schedules(incremental, full),
+      databases: [{ name: "shop", regions: ["us-east-1", "us-east4", "eastus", "dc1"], survivalGoal: "region" }, { name: "reports" }],
+      users: [
+        { name: "crdb_admin", passwordEnv: "ADMIN_PASSWORD", admin: true },
+        { name: "shop_app", passwordEnv: "USER_PASSWORD_1", databases: ["shop", "reports"] },
+      ],
+      checkAttempts: 2,
     });
   const secrets = {
     ADMIN_PASSWORD: "s3cr3t-Admin'quote",
@@ -214,17 +216,10 @@ describeRun("provisioning script with a stateful stub cockroach", () => {
   test("a moved destination or execution locality is updated in place too", () => {
     const c = cluster();
     expect(c.run(script()).status).toBe(0);
-    const moved = initScript({
-      initHost: "crdb-aws-0:26257",
-      probeHosts: ["crdb-aws-0:26257"],
-      expectedNodes: 6,
-      statements: [],
-      afterJoin: provisioningScript({
-        host: "crdb-aws-0:26257",
-        schedules: [{ ...aws, uri: "s3://other-bucket?AUTH=implicit&AWS_REGION=us-east-1", executionLocality: "cloud=aws,region=us-east-1" }],
-        databases: [],
-        users: [],
-      }),
+    const moved = initWith({
+      schedules: [{ ...aws, uri: "s3://other-bucket?AUTH=implicit&AWS_REGION=us-east-1", executionLocality: "cloud=aws,region=us-east-1" }],
+      databases: [],
+      users: [],
     });
     const result = c.run(moved);
     expect(result.status).toBe(0);
