@@ -35,7 +35,7 @@ describe("the library package", () => {
     expect(pkg.types).toBe("dist/lib/index.d.ts");
     expect(fs.existsSync(path.join(outDir, "lib/index.d.ts"))).toBe(true);
     // Of the app, only the status command and what it imports: no stack class, no provider.
-    expect(fs.readdirSync(path.join(outDir, "stacks")).sort()).toEqual(["backup.d.ts", "backup.js", "naming.d.ts", "naming.js", "status", "topology"]);
+    expect(fs.readdirSync(path.join(outDir, "stacks")).sort()).toEqual(["backup.d.ts", "backup.js", "naming.d.ts", "naming.js", "sql.d.ts", "sql.js", "status", "topology"]);
     const exports = spawnSync(process.execPath, ["-e", `console.log(Object.keys(require(${JSON.stringify(path.join(outDir, "lib"))})).join(","))`], {
       cwd: root,
       // The build sits outside the repository; its imports resolve as an installing project's would.
