@@ -82,7 +82,7 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
 
   const clusterInit = new ClusterInitStack(app, {
     topology,
-    firstSite: kubernetesSites[0],
+    sites: kubernetesSites,
     after: [...databases, ...links],
   });
   return { pki, clusters, platforms, databases, links, clusterInit };

@@ -103,6 +103,8 @@ export interface CockroachLicenseSource {
 }
 
 const LICENSE_ENV = "COCKROACH_LICENSE";
+/** Terraform waits this much longer than the Job's own deadline (timeoutMinutes), to see it end. */
+export const INIT_WAIT_SLACK_MINUTES = 5;
 
 /**
  * The single `cockroach init` of the multi-cluster database, as a Job that Terraform waits
@@ -150,7 +152,7 @@ export class CockroachClusterInit extends Construct {
       provider: props.provider,
       metadata: { name, namespace, labels: labels(name, "init") },
       waitForCompletion: true,
-      timeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` },
+      timeouts: { create: `${timeoutMinutes + INIT_WAIT_SLACK_MINUTES}m`, update: `${timeoutMinutes + INIT_WAIT_SLACK_MINUTES}m` },
       spec: {
         backoffLimit: 3,
         activeDeadlineSeconds: timeoutMinutes * 60,
