@@ -5,7 +5,7 @@
  * @cdktf/provider-aws can still import this root. Deep imports (`<package>/sites/eks-site`)
  * load the real module directly.
  *
- * A new module that imports a cloud's provider (aws, google, azurerm) when it loads must be
+ * A new module that imports an optional provider (aws, google, azurerm, random) when it loads must be
  * exported lazily here; test/package/build.test.ts fails otherwise.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- the lazy loads below are require() calls by design */
@@ -13,6 +13,7 @@ import { lazyExport } from "./core/optional-peers";
 import type * as azureBackup from "./backup/azure-backup-storage";
 import type * as gcsBackup from "./backup/gcs-backup-bucket";
 import type * as s3Backup from "./backup/s3-backup-bucket";
+import type * as sqlUserPassword from "./database/sql-user-password";
 import type * as aks from "./sites/aks-site";
 import type * as eks from "./sites/eks-site";
 import type * as gke from "./sites/gke-site";
@@ -60,4 +61,10 @@ export type { AzureBackupStorageProps } from "./backup/azure-backup-storage";
 export type AzureBackupStorage = azureBackup.AzureBackupStorage;
 export const AzureBackupStorage = lazyExport<typeof azureBackup.AzureBackupStorage>("AzureBackupStorage", "@cdktf/provider-azurerm", () =>
   require("./backup/azure-backup-storage"),
+);
+
+export type { SqlUserPasswordProps } from "./database/sql-user-password";
+export type SqlUserPassword = sqlUserPassword.SqlUserPassword;
+export const SqlUserPassword = lazyExport<typeof sqlUserPassword.SqlUserPassword>("SqlUserPassword", "@cdktf/provider-random", () =>
+  require("./database/sql-user-password"),
 );

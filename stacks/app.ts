@@ -7,7 +7,7 @@ import { ClusterInitStack } from "./cluster-init-stack";
 import { ClusterStack } from "./cluster-stack";
 import { DatabaseStack } from "./database-stack";
 import { LinksStack } from "./links-stack";
-import { databaseSites } from "./naming";
+import { databaseSites, existingClusterId } from "./naming";
 import { PkiStack } from "./pki-stack";
 import { PlatformStack } from "./platform-stack";
 import type { Topology } from "./topology/types";
@@ -44,7 +44,7 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
   const kubernetesSites: KubernetesSite[] = topology.sites.map((site) =>
     site.cloud === "existing"
       ? // An existing cluster has no cluster stack; its connection details are plain values.
-        new ExistingClusterSite(app, `${site.name}-existing-cluster`, {
+        new ExistingClusterSite(app, existingClusterId(site.name), {
           siteName: site.name,
           region: site.region,
           zones: site.zones,
@@ -84,7 +84,7 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
 
   const clusterInit = new ClusterInitStack(app, {
     topology,
-    firstSite: kubernetesSites[0],
+    sites: kubernetesSites,
     after: [...databases, ...links],
   });
   return { pki, clusters, platforms, databases, links, clusterInit, linkPlans };

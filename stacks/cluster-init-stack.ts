@@ -1,21 +1,43 @@
 import { Fn, TerraformOutput, TerraformVariable } from "cdktf";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Construct } from "constructs";
-import { CockroachClusterInit } from "../lib/database/cockroach-cluster-init";
+import { waitBudgetMinutes } from "../lib/core/credential-lifetimes";
+import { CockroachClusterInit, INIT_WAIT_SLACK_MINUTES } from "../lib/database/cockroach-cluster-init";
 import { CockroachUpgradeFinalize } from "../lib/database/cockroach-upgrade-finalize";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { DeploymentStack } from "./deployment-stack";
 import { CLUSTER_INIT_STACK, databaseSites } from "./naming";
 import { connectToSite } from "./site-connection";
 import type { Topology } from "./topology/types";
+import { CockroachProvisioning } from "../lib/database/cockroach-cluster-init";
+import { SQL_USER_SECRET_KEYS, sqlUserSecretName } from "../lib/database/sql-users";
+import { planBackups } from "./backup";
+import { sqlDatabases, sqlUsers } from "./sql";
 
 export const LICENSE_VARIABLE = "cockroach_license";
 const LICENSE_SECRET = "cockroachdb-license";
 
+/** Minutes the init Job may run for every node to join, when its site's credential allows. */
+const INIT_TIMEOUT_MINUTES = 30;
+
+/**
+ * The site the init Job runs in: the first one whose credential outlives the Job's whole wait
+ * (every pod is reachable from every site, so any site can init the first site's pod 0). With
+ * only short-lived credentials (EKS tokens) the first site runs a shorter Job: one that times
+ * out is replaced on the next apply, and the init script skips what is already done.
+ */
+export function chooseInitSite(sites: readonly KubernetesSite[]): { site: KubernetesSite; timeoutMinutes: number } {
+  const fullWait = INIT_TIMEOUT_MINUTES + INIT_WAIT_SLACK_MINUTES;
+  const roomy = sites.find((s) => waitBudgetMinutes(s.credentialLifetimeMinutes) >= fullWait);
+  if (roomy) return { site: roomy, timeoutMinutes: INIT_TIMEOUT_MINUTES };
+  const budget = Math.floor(waitBudgetMinutes(sites[0].credentialLifetimeMinutes));
+  return { site: sites[0], timeoutMinutes: Math.max(5, budget - INIT_WAIT_SLACK_MINUTES) };
+}
+
 export interface ClusterInitStackProps {
   readonly topology: Topology;
-  /** The first site of the topology: the init Job runs in its cluster. */
-  readonly firstSite: KubernetesSite;
+  /** Every site, in topology order; chooseInitSite picks the one the init Job runs in. */
+  readonly sites: readonly KubernetesSite[];
   /** Every database and links stack: init runs once all of them are applied. */
   readonly after: readonly DeploymentStack[];
 }
@@ -25,11 +47,16 @@ export interface ClusterInitStackProps {
  * every node has joined. Exactly one such stack exists per deployment.
  */
 export class ClusterInitStack extends DeploymentStack {
+  /** The site whose cluster runs the init Job and holds the license Secret. */
+  readonly siteName: string;
+
   constructor(scope: Construct, props: ClusterInitStackProps) {
-    const { topology, firstSite } = props;
+    const { topology } = props;
     super(scope, CLUSTER_INIT_STACK, topology.backend);
     for (const stack of props.after) this.addDependency(stack);
-    const { kubernetes } = connectToSite(this, firstSite, topology);
+    const { site, timeoutMinutes } = chooseInitSite(props.sites);
+    this.siteName = site.siteName;
+    const { kubernetes } = connectToSite(this, site, topology);
     // A variable, not a topology field: the key is a secret and stays out of files in git.
     const licenseKey = new TerraformVariable(this, LICENSE_VARIABLE, {
       type: "string",
@@ -49,7 +76,9 @@ export class ClusterInitStack extends DeploymentStack {
       namespace: topology.namespace,
       clusterDomain: topology.clusterDomain,
       image: topology.cockroach.image,
+      timeoutMinutes,
       license: { secretName: licenseSecret.metadata.name, revision: Fn.sha256(licenseKey) },
+      provisioning: provisioningOf(topology),
     });
     if (topology.cockroach.finalizeUpgrade !== undefined) {
       // After every database stack: the rollout guards made each site roll to the new major.
@@ -65,4 +94,29 @@ export class ClusterInitStack extends DeploymentStack {
       value: init.replicationFactor,
     });
   }
+}
+
+/**
+ * What the init Job converges after init: one backup schedule per cloud (and per existing site
+ * with a destination), the topology's databases, then its users with their passwords' Secrets.
+ */
+export function provisioningOf(topology: Topology): CockroachProvisioning {
+  return {
+    schedules: planBackups(topology).map((target) => ({
+      label: target.label,
+      uri: target.uri,
+      executionLocality: target.executionLocality,
+      incrementalSchedule: topology.backup.incrementalSchedule,
+      fullSchedule: topology.backup.fullSchedule,
+      gatewaySite: target.siteName,
+      credentials: target.credentials && { name: target.credentials.secretName, key: target.credentials.secretKey },
+    })),
+    databases: sqlDatabases(topology),
+    users: sqlUsers(topology).map((user) => ({
+      name: user.name,
+      admin: user.admin,
+      databases: user.databases,
+      password: { name: user.passwordSecret ?? sqlUserSecretName(user.name), key: SQL_USER_SECRET_KEYS.password },
+    })),
+  };
 }

@@ -7,6 +7,7 @@ import { WorkloadIdentityBinding } from "../lib/backup/backup-storage";
 import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
 import { cockroachImageVersion } from "../lib/database/upgrade-path";
 import { warn } from "../lib/core/warnings";
+import { sqlUserSecretName } from "../lib/database/sql-users";
 import { CockroachSqlClient } from "../lib/database/cockroach-sql-client";
 import { CockroachStatefulSet } from "../lib/database/cockroach-statefulset";
 import { CockroachScaleDown } from "../lib/database/cockroach-scale-down";
@@ -150,9 +151,14 @@ export class DatabaseStack extends DeploymentStack {
         value: terraformLiteral(`${kubectl} exec -it deploy/cockroachdb-client -- cockroach sql`),
       });
     }
+    const admin = topology.cockroach.adminUser;
+    // A shell comment after the command: copy-pasting the whole value still runs only the forward.
     new TerraformOutput(this, "db_console", {
-      description: "Forwards the DB Console to https://localhost:8080 (log in as a SQL user with a password).",
-      value: terraformLiteral(`${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080`),
+      description: `Forwards the DB Console to https://localhost:8080; log in as ${admin} with the password from Secret ${sqlUserSecretName(admin)} (command in the value) or the pki stack's sensitive output admin_password.`,
+      value: terraformLiteral(
+        `${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080` +
+          `  # then log in at https://localhost:8080 as ${admin}, password: ${kubectl} get secret ${sqlUserSecretName(admin)} -o jsonpath='{.data.password}' | base64 -d`,
+      ),
     });
   }
 }

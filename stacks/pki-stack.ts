@@ -1,5 +1,9 @@
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { SqlUserPassword } from "../lib/database/sql-user-password";
+import { sqlUserSecretName } from "../lib/database/sql-users";
 import { ClientCertificate } from "../lib/database/client-certificate";
 import { ClusterCa } from "../lib/database/cluster-ca";
 import { NodeCertificate } from "../lib/database/node-certificate";
@@ -8,6 +12,7 @@ import { SkupperLinkPlan } from "../lib/skupper/mesh";
 import { warn } from "../lib/core/warnings";
 import { DeploymentStack } from "./deployment-stack";
 import { PKI_STACK } from "./naming";
+import { sqlUsers } from "./sql";
 import type { Topology } from "./topology/types";
 
 export interface PkiStackProps {
@@ -26,6 +31,8 @@ export class PkiStack extends DeploymentStack {
   private readonly nodeCertificates = new Map<string, NodeCertificate>();
   private readonly siteCas = new Map<string, SkupperSiteCa>();
   private readonly linkCertificates = new Map<string, SkupperLinkClientCertificate>();
+  /** Generated SQL passwords by user: the admin user and every user without a Secret of its own. */
+  readonly sqlPasswords: ReadonlyMap<string, SqlUserPassword>;
 
   constructor(scope: Construct, props: PkiStackProps) {
     super(scope, PKI_STACK, props.topology.backend);
@@ -52,6 +59,18 @@ export class PkiStack extends DeploymentStack {
       );
       this.siteCas.set(site.name, new SkupperSiteCa(this, `skupper-ca-${site.name}`, { provider, siteName: site.name }));
     }
+    // Secrets too: generated here, beside the keys, so every site's platform stack gets the same ones.
+    const random = new RandomProvider(this, "random", {});
+    const passwords = new Map<string, SqlUserPassword>();
+    for (const user of sqlUsers(topology).filter((u) => u.passwordSecret === undefined)) {
+      passwords.set(user.name, new SqlUserPassword(this, `sql-password-${user.name}`, { provider: random, user: user.name }));
+    }
+    this.sqlPasswords = passwords;
+    new TerraformOutput(this, "admin_password", {
+      description: `Password of the SQL user ${topology.cockroach.adminUser} (DB Console login); also in Secret ${sqlUserSecretName(topology.cockroach.adminUser)} of every site.`,
+      value: passwords.get(topology.cockroach.adminUser)!.value,
+      sensitive: true,
+    });
     for (const link of props.links) {
       this.linkCertificates.set(
         linkKey(link),

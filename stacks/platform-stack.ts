@@ -1,8 +1,10 @@
 import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { waitBudgetMinutes } from "../lib/core/credential-lifetimes";
 import { addDependsOn } from "../lib/core/dependencies";
 import { NODE_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "../lib/database/common";
 import { CockroachCertsSecret } from "../lib/database/cockroach-certs-secret";
+import { SqlUserSecret } from "../lib/database/sql-user-secret";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { SkupperController } from "../lib/skupper/controller";
 import { SkupperRouterServiceTemplate } from "../lib/skupper/router-service-template";
@@ -14,6 +16,8 @@ import { stackNames } from "./naming";
 import { PkiStack } from "./pki-stack";
 import { connectToSite } from "./site-connection";
 import type { Site, Topology } from "./topology/types";
+
+const CONTROLLER_TIMEOUT_SECONDS = 300;
 
 export interface PlatformStackProps {
   readonly topology: Topology;
@@ -40,10 +44,13 @@ export class PlatformStack extends DeploymentStack {
 
     // Destroying the namespace waits until it is gone, which is after the cloud deleted the
     // Skupper router's load balancer; only then may the cluster stack remove the network.
+    // Helm's uninstall may wait before it, and both must end while the site's credential is
+    // valid (EKS token: 7 minutes are left); a destroy that stops here resumes when re-run.
+    const namespaceDeleteMinutes = Math.min(20, Math.floor(waitBudgetMinutes(site.credentialLifetimeMinutes) - CONTROLLER_TIMEOUT_SECONDS / 60));
     this.namespace = new NamespaceV1(this, "namespace", {
       provider: kubernetes,
       metadata: { name: topology.namespace, labels: { "app.kubernetes.io/part-of": "cockroachdb" } },
-      timeouts: { delete: "20m" },
+      timeouts: { delete: `${namespaceDeleteMinutes}m` },
     });
     const namespace = this.namespace.metadata.name;
     this.storageClassName = site.ensureStorageClass(this, "storage-class", kubernetes);
@@ -79,6 +86,11 @@ export class PlatformStack extends DeploymentStack {
       certificate: pki.rootClient,
     });
 
+    // Every site gets the generated SQL passwords, so applications anywhere read them locally.
+    for (const [user, password] of pki.sqlPasswords) {
+      new SqlUserSecret(this, `sql-user-${user}`, { provider: kubernetes, namespace, user, password: password.value });
+    }
+
     const siteCa = pki.siteCa(site.siteName);
     new SkupperSiteCaSecret(this, "skupper-site-ca", {
       provider: kubernetes,
@@ -94,6 +106,7 @@ export class PlatformStack extends DeploymentStack {
 
     const controller = new SkupperController(this, "skupper-controller", {
       provider: helm,
+      timeoutSeconds: CONTROLLER_TIMEOUT_SECONDS,
       linkAccess: siteSpec.linkAccess,
       clusterHost: siteSpec.cloud === "existing" ? siteSpec.nodePortHost : undefined,
     });

@@ -12,6 +12,7 @@ export const OPTIONAL_PEERS = {
   "@cdktf/provider-google": "^16.12.1",
   "@cdktf/provider-helm": "^12.1.2",
   "@cdktf/provider-kubernetes": "^12.1.1",
+  "@cdktf/provider-random": "^12.0.1",
   "@cdktf/provider-tls": "^11.0.1",
 } as const;
 

@@ -10,7 +10,7 @@ import {
   podFqdn,
   podName,
 } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkNamespace, checkPinnedImage, fail } from "../core/validation";
 import {
   COCKROACH_IMAGE,
   ROOT_CLIENT_CERTS_SECRET,
@@ -20,6 +20,7 @@ import {
   labels,
   podSecurityContext,
 } from "./common";
+import { BackupScheduleSpec, SqlDatabaseSpec, SqlUserSpec, checkSqlName, checkSqlUserName, provisioningScript } from "./provisioning";
 import { initScript } from "./scripts";
 import { terraformLiteral } from "../core/terraform-strings";
 import { REGION_FAILURE_REPLICAS, checkSites, checkSurvivesRegionLoss } from "./sites";
@@ -57,6 +58,36 @@ export interface CockroachClusterInitProps {
    * @default no license
    */
   readonly license?: CockroachLicenseSource;
+  /**
+   * Backup schedules, databases and SQL users converged after the survival setting, on every
+   * run of the Job (each step idempotent; a changed schedule is altered in place).
+   * @default none
+   */
+  readonly provisioning?: CockroachProvisioning;
+}
+
+/** A key of a Secret in the Job's namespace. */
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+export interface CockroachProvisioning {
+  readonly schedules?: readonly InitBackupSchedule[];
+  readonly databases?: readonly SqlDatabaseSpec[];
+  /** Created after the databases. */
+  readonly users?: readonly InitSqlUser[];
+}
+
+export interface InitBackupSchedule extends Omit<BackupScheduleSpec, "gatewayHost" | "credentialsEnv"> {
+  /** A site inside the execution locality: its first pod checks and schedules the backups. */
+  readonly gatewaySite: string;
+  /** URI parameters with credentials, appended to `uri`. @default none */
+  readonly credentials?: SecretKeyRef;
+}
+
+export interface InitSqlUser extends Omit<SqlUserSpec, "passwordEnv"> {
+  readonly password: SecretKeyRef;
 }
 
 export interface CockroachLicenseSource {
@@ -72,6 +103,8 @@ export interface CockroachLicenseSource {
 }
 
 const LICENSE_ENV = "COCKROACH_LICENSE";
+/** Terraform waits this much longer than the Job's own deadline (timeoutMinutes), to see it end. */
+export const INIT_WAIT_SLACK_MINUTES = 5;
 
 /**
  * The single `cockroach init` of the multi-cluster database, as a Job that Terraform waits
@@ -96,12 +129,14 @@ export class CockroachClusterInit extends Construct {
 
     this.replicationFactor = goal === "region" ? REGION_FAILURE_REPLICAS : 3;
     const first = props.sites[0];
+    const provisioning = this.provisioning(props, namespace, domain);
     const script = initScript({
       initHost: `${podFqdn(podName(first.statefulSetName, 0), namespace, domain)}:${COCKROACH_GRPC_PORT}`,
       probeHosts: joinAddresses(props.sites, namespace, domain),
       expectedNodes: props.sites.reduce((sum, s) => sum + s.replicas, 0),
       statements: goal === "region" ? [`ALTER RANGE default CONFIGURE ZONE USING num_replicas = ${REGION_FAILURE_REPLICAS}`] : [],
       licenseEnv: props.license ? LICENSE_ENV : undefined,
+      afterJoin: provisioning.lines,
     });
     const license = props.license;
     const licenseEnv = license
@@ -117,7 +152,7 @@ export class CockroachClusterInit extends Construct {
       provider: props.provider,
       metadata: { name, namespace, labels: labels(name, "init") },
       waitForCompletion: true,
-      timeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` },
+      timeouts: { create: `${timeoutMinutes + INIT_WAIT_SLACK_MINUTES}m`, update: `${timeoutMinutes + INIT_WAIT_SLACK_MINUTES}m` },
       spec: {
         backoffLimit: 3,
         activeDeadlineSeconds: timeoutMinutes * 60,
@@ -137,7 +172,7 @@ export class CockroachClusterInit extends Construct {
                 image,
                 imagePullPolicy: "IfNotPresent",
                 command: ["/bin/bash", "-c", terraformLiteral(script)],
-                env: licenseEnv,
+                env: licenseEnv || provisioning.env.length > 0 ? [...(licenseEnv ?? []), ...provisioning.env] : undefined,
                 securityContext: containerSecurityContext,
                 resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
                 volumeMount: certsVolumeMounts,
@@ -148,5 +183,36 @@ export class CockroachClusterInit extends Construct {
         },
       },
     });
+  }
+
+  /** The provisioning lines and the Secret-backed environment they read (passwords, credentials). */
+  private provisioning(props: CockroachClusterInitProps, namespace: string, domain: string) {
+    const p = props.provisioning;
+    const env: { name: string; valueFrom: { secretKeyRef: { name: string; key: string; optional: boolean } } }[] = [];
+    if (!p) return { lines: [] as string[], env };
+    const fromSecret = (prefix: string, index: number, ref: SecretKeyRef) => {
+      const name = `${prefix}_${index}`;
+      // Optional: a missing Secret shows as an empty value, which the script reports by name.
+      env.push({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key, optional: true } } });
+      return name;
+    };
+    const schedules = (p.schedules ?? []).map((s, i) => {
+      const site = props.sites.find((candidate) => candidate.siteName === s.gatewaySite);
+      if (!site) fail(`provisioning.schedules[${i}].gatewaySite`, s.gatewaySite, `Use one of the sites: ${props.sites.map((c) => c.siteName).join(", ")}.`);
+      return {
+        ...s,
+        gatewayHost: `${podFqdn(podName(site.statefulSetName, 0), namespace, domain)}:${COCKROACH_GRPC_PORT}`,
+        credentialsEnv: s.credentials ? fromSecret("BACKUP_CREDENTIALS", i, s.credentials) : undefined,
+      };
+    });
+    const databases = (p.databases ?? []).map((db, i) => ({ ...db, name: checkSqlName(`provisioning.databases[${i}].name`, db.name) }));
+    const users = (p.users ?? []).map((u, i) => ({
+      ...u,
+      name: checkSqlUserName(`provisioning.users[${i}].name`, u.name),
+      passwordEnv: fromSecret("SQL_PASSWORD", i, u.password),
+    }));
+    const first = props.sites[0];
+    const host = `${podFqdn(podName(first.statefulSetName, 0), namespace, domain)}:${COCKROACH_GRPC_PORT}`;
+    return { lines: provisioningScript({ host, schedules, databases, users }), env };
   }
 }

@@ -1,3 +1,4 @@
+import { FINALIZER_FREE_DELETE_TIMEOUT } from "../core/credential-lifetimes";
 import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -56,6 +57,7 @@ export class CockroachSqlClient extends Construct {
     this.deployment = new DeploymentV1(this, "deployment", {
       provider: props.provider,
       metadata: { name, namespace, labels: podLabels },
+      timeouts: { delete: FINALIZER_FREE_DELETE_TIMEOUT },
       spec: {
         replicas: "1",
         selector: { matchLabels: podLabels },

@@ -1,3 +1,4 @@
+import { FINALIZER_FREE_DELETE_TIMEOUT } from "../core/credential-lifetimes";
 import { Construct } from "constructs";
 import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
 import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
@@ -300,6 +301,7 @@ export class CockroachStatefulSet extends Construct {
       // both at once; a zone lookup that ran first would get a 403, which curl does not retry.
       dependsOn: this.nodeReaderRole && this.nodeReaderBinding ? [this.nodeReaderRole, this.nodeReaderBinding] : undefined,
       waitForRollout: false,
+      timeouts: { delete: FINALIZER_FREE_DELETE_TIMEOUT },
       spec: {
         serviceName: this.headlessService.metadata.name,
         replicas: String(site.replicas),

@@ -19,3 +19,6 @@ export * from "./cockroach-sql-client";
 export * from "./cockroach-scale-down";
 export * from "./cockroach-rollout-guard";
 export * from "./cockroach-upgrade-finalize";
+export * from "./provisioning";
+export * from "./sql-users";
+export * from "./sql-user-secret";

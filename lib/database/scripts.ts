@@ -95,6 +95,11 @@ export interface InitScriptOptions {
    * @default no license step
    */
   readonly licenseEnv?: string;
+  /**
+   * Bash run last, once every node joined and `statements` ran (e.g. provisioningScript's lines).
+   * @default none
+   */
+  readonly afterJoin?: readonly string[];
 }
 
 /**
@@ -140,7 +145,7 @@ export function initScript(o: InitScriptOptions): string {
       `until timeout 60 cockroach sql ${certs} --host="$init_host" --execute=${shellQuote(statement)}; do sleep 10; done`,
     );
   }
-  lines.push('echo "Done."', "");
+  lines.push(...(o.afterJoin ?? []), 'echo "Done."', "");
   return lines.join("\n");
 }
 

@@ -95,6 +95,7 @@ export class EksSite extends Construct implements KubernetesSite {
   readonly vpc: Vpc;
   /** How consuming stacks authenticate (see EksSiteProps.authentication). */
   readonly authentication: EksAuthentication;
+  readonly credentialLifetimeMinutes?: number;
   private readonly awsCliProfile?: string;
 
   constructor(scope: Construct, id: string, props: EksSiteProps) {
@@ -120,6 +121,8 @@ export class EksSite extends Construct implements KubernetesSite {
     this.zones = zones;
     this.clusterName = clusterName;
     this.authentication = props.authentication ?? "token";
+    // aws_eks_cluster_auth's token is a presigned STS request that EKS honours for 15 minutes.
+    this.credentialLifetimeMinutes = this.authentication === "token" ? 15 : undefined;
     this.awsCliProfile = props.awsCliProfile;
     this.networkCidrs = { vpcCidr, serviceCidr };
     const provider = props.provider;

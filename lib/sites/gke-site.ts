@@ -72,6 +72,8 @@ export interface GkeSiteProps extends CloudSiteProps {
 export class GkeSite extends Construct implements KubernetesSite {
   readonly siteName: string;
   readonly cloud = "gcp" as const;
+  // google_client_config returns an OAuth2 access token of the default credentials: 3600 s.
+  readonly credentialLifetimeMinutes = 60;
   readonly region: string;
   readonly zones: readonly string[];
   readonly clusterName: string;

@@ -45,6 +45,12 @@ export interface KubernetesSite {
   readonly egressCidrs?: readonly string[];
   /** Annotations for Services of type LoadBalancer (EKS: NLB instead of a Classic ELB). */
   readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
+  /**
+   * Minutes the credentials `connect` hands out stay valid after a plan read them (EKS token:
+   * 15, GKE access token: 60); stacks keep their waits inside it.
+   * @default unbounded: refreshed (exec) or long-lived (client certificate, kubeconfig)
+   */
+  readonly credentialLifetimeMinutes?: number;
   /** Creates kubernetes + helm providers (and the auth data sources they need) in `scope`, which is in ANOTHER stack. */
   connect(scope: Construct, id: string, options?: ConnectOptions): SiteProviders;
   /** Creates in the consuming stack what the database needs and the cluster lacks (EKS: gp3 StorageClass); returns the class name. */

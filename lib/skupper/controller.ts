@@ -57,8 +57,9 @@ export interface SkupperControllerProps {
    */
   readonly clusterHost?: string;
   /**
-   * Seconds Helm waits for the controller Deployment to become ready.
-   * @default 600
+   * Seconds Helm waits for the controller Deployment to become ready (install, upgrade) or
+   * gone (uninstall); short enough to leave room in the 15-minute EKS token.
+   * @default 300
    */
   readonly timeoutSeconds?: number;
 }
@@ -135,7 +136,7 @@ export class SkupperController extends Construct {
       // JSON is YAML; one document keeps every value's type exact (no --set string coercion).
       values: [JSON.stringify(values)],
       wait: true,
-      timeout: checkInteger("timeoutSeconds", props.timeoutSeconds ?? 600, 60),
+      timeout: checkInteger("timeoutSeconds", props.timeoutSeconds ?? 300, 60),
     });
   }
 }

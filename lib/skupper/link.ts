@@ -1,3 +1,4 @@
+import { FINALIZER_FREE_DELETE_TIMEOUT } from "../core/credential-lifetimes";
 import { Fn, Token, forExpression } from "cdktf";
 import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
@@ -47,8 +48,9 @@ export interface SkupperLinkProps {
    */
   readonly waitForReady?: boolean;
   /**
-   * How long create/update waits for Ready.
-   * @default "15m"
+   * How long create/update waits for Ready; within the 15-minute EKS token (a timed-out Link
+   * is replaced on the next apply, which is harmless).
+   * @default "10m"
    */
   readonly readyTimeout?: string;
 }
@@ -92,7 +94,7 @@ export class SkupperLink extends Construct {
       data: { "tls.crt": props.clientCertPem, "tls.key": props.clientPrivateKeyPem, "ca.crt": props.targetCaCertPem },
     });
     const waitForReady = props.waitForReady ?? true;
-    const readyTimeout = checkDuration("readyTimeout", props.readyTimeout ?? "15m");
+    const readyTimeout = checkDuration("readyTimeout", props.readyTimeout ?? "10m");
     this.links = groups.map(
       (group, i) =>
         new Manifest(this, `link-${group}`, {
@@ -104,7 +106,7 @@ export class SkupperLink extends Construct {
             spec: { tlsCredentials: name, endpoints: endpointsOf(group), ...(cost === undefined ? {} : { cost }) },
           },
           wait: waitForReady ? { fields: { "status.status": "^Ready$" } } : undefined,
-          timeouts: { create: readyTimeout, update: readyTimeout },
+          timeouts: { create: readyTimeout, update: readyTimeout, delete: FINALIZER_FREE_DELETE_TIMEOUT },
           dependsOn: [this.secret],
         }),
     );

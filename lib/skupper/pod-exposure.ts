@@ -1,3 +1,4 @@
+import { FINALIZER_FREE_DELETE_TIMEOUT } from "../core/credential-lifetimes";
 import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -66,6 +67,7 @@ export class SkupperPodExposure extends Construct {
       new Manifest(this, `${kind.toLowerCase()}-${name}`, {
         provider: props.provider,
         manifest: { apiVersion: SKUPPER_API_VERSION, kind, metadata: { name, namespace }, spec },
+        timeouts: { delete: FINALIZER_FREE_DELETE_TIMEOUT },
       });
     this.connectors = localPods.map((pod) =>
       manifest("Connector", pod, {

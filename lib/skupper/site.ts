@@ -1,3 +1,4 @@
+import { FINALIZER_FREE_DELETE_TIMEOUT } from "../core/credential-lifetimes";
 import { Fn, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { DataKubernetesResource } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resource";
@@ -36,13 +37,15 @@ export interface SkupperSiteProps {
   readonly linkAccess?: SkupperLinkAccessType;
   /**
    * How long create/update waits for the Site to be Ready, which includes the cloud
-   * provisioning the load balancer.
-   * @default "20m"
+   * provisioning the load balancer (a minute or two). Within the 15-minute EKS token with
+   * room for the other waits of its stack: a create that times out leaves the Site tainted,
+   * and replacing a Site makes the controller delete the site CA Secret.
+   * @default "10m"
    */
   readonly readyTimeout?: string;
   /**
-   * How long destroy waits for the Site object to be gone.
-   * @default "10m"
+   * How long destroy waits for the Site object to be gone (it has no finalizer).
+   * @default "2m"
    */
   readonly deleteTimeout?: string;
 }
@@ -63,8 +66,8 @@ export interface SkupperSiteProps {
  * so Kubernetes garbage-collects them in the background: the cloud load balancer may still
  * exist when this resource is gone, and even a foreground deletion would not wait for it.
  * The barrier is therefore the namespace: the platform stack must own the site namespace as
- * a kubernetes_namespace_v1 (whose delete waits until the namespace is gone) with a delete
- * timeout of at least 15m. A namespace finishes terminating only after the Service's
+ * a kubernetes_namespace_v1 (whose delete waits until the namespace is gone; a destroy that
+ * times out there resumes when run again). A namespace finishes terminating only after the Service's
  * `service.kubernetes.io/load-balancer-cleanup` finalizer is removed, i.e. after the cloud
  * deleted the load balancer, so the cluster stack's network is free before it is destroyed.
  * Load balancers run by an in-cluster controller (AWS Load Balancer Controller, finalizer
@@ -94,8 +97,8 @@ export class SkupperSite extends Construct {
     this.linkAccess = checkSkupperLinkAccess("linkAccess", props.linkAccess ?? "loadbalancer");
     const inbound = acceptsLinks(this.linkAccess);
     this.routerGroups = skupperRouterGroups(ha);
-    const readyTimeout = checkDuration("readyTimeout", props.readyTimeout ?? "20m");
-    const deleteTimeout = checkDuration("deleteTimeout", props.deleteTimeout ?? "10m");
+    const readyTimeout = checkDuration("readyTimeout", props.readyTimeout ?? "10m");
+    const deleteTimeout = checkDuration("deleteTimeout", props.deleteTimeout ?? FINALIZER_FREE_DELETE_TIMEOUT);
 
     const metadata = { name: this.siteName, namespace: this.namespace };
     this.site = new Manifest(this, "site", {

@@ -65,7 +65,7 @@ export async function collect(topology: Topology, options: CollectOptions): Prom
   if (!chosen || !clock) {
     const none = options.clientSite
       ? `site ${options.clientSite} is unreachable or has no ready deploy/cockroachdb-client`
-      : "no reachable site has a ready deploy/cockroachdb-client";
+      : "no reachable site has a ready deploy/cockroachdb-client (a site runs one with sqlClientPod: true)";
     return { now: new Date(), clock: "local", sites, sqlClientError: tried.length > 0 ? tried.join("; ") : none, outputs: options.outputs };
   }
 

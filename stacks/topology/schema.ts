@@ -66,6 +66,8 @@ import {
   checkS3BucketName,
 } from "../../lib/backup/names";
 import { DEFAULT_RETENTION_DAYS } from "../../lib/backup/backup-storage";
+import { DEFAULT_ADMIN_USER } from "../../lib/database/sql-users";
+import { checkSqlName, checkSqlUserName } from "../../lib/database/provisioning";
 
 /** A strict object whose unknown-key message lists the keys that are allowed, to catch typos. */
 function strict<T extends z.core.$ZodLooseShape>(shape: T) {
@@ -199,6 +201,9 @@ function managedSite<C extends CloudName, T extends z.core.$ZodLooseShape, E ext
       .default("loadbalancer"),
     // Defaults later, to security.networkPolicies.
     networkPolicyEnforcement: z.boolean().optional(),
+    // Escape hatches for a cloud that is ahead of the lists in lib/sites/known-locations (dated).
+    allowUnknownRegion: z.boolean().default(false),
+    allowUnsupportedKubernetesVersion: z.boolean().default(false),
     ...extra,
   });
 }
@@ -271,6 +276,8 @@ const image = checkedString((field, value) => {
   cockroachImageVersion(field, value);
 });
 
+const sqlName = checkedString(checkSqlName);
+
 const cockroachSchema = strict({
   image: image.optional(),
   cpu: cpu.optional(),
@@ -278,6 +285,31 @@ const cockroachSchema = strict({
   storageSize: bytes.optional(),
   // The major (e.g. "26.2") whose upgrade may be finalized: set after checking the rollout.
   finalizeUpgrade: pattern(/^\d{2}\.\d$/, 'Use the major version to finalize, such as "26.2" (quoted).').optional(),
+  // The image's tag must be a supported release (lib/database/releases, dated); true passes any tag.
+  allowUnsupportedVersion: z.boolean().optional(),
+  // The DB Console login for people; its password is generated into a Secret.
+  adminUser: checkedString(checkSqlUserName).default(DEFAULT_ADMIN_USER),
+  databases: z
+    .array(
+      strict({
+        name: sqlName,
+        // Multi-region: every site's region, the primary first; survival follows survivalGoal.
+        multiRegion: z.boolean().default(false),
+        primaryRegion: z.string().optional(),
+      }),
+    )
+    .default([]),
+  users: z
+    .array(
+      strict({
+        name: checkedString(checkSqlUserName),
+        databases: z.array(sqlName).default([]),
+        admin: z.boolean().default(false),
+        // A Secret you create (key "password") in the namespace of the site that runs cluster-init; unset: generated.
+        passwordSecret: dnsSubdomain.optional(),
+      }),
+    )
+    .default([]),
 });
 
 const crontab = checkedString(checkCrontab);

@@ -60,6 +60,10 @@ interface ManagedSiteBase extends SiteBase {
    * creation, never upgraded automatically.
    */
   readonly kubernetesVersion?: string;
+  /** Accept a region or zone missing from the known lists (lib/sites/known-locations). */
+  readonly allowUnknownRegion: boolean;
+  /** Accept a Kubernetes version outside what the managed service offers per the known lists. */
+  readonly allowUnsupportedKubernetesVersion: boolean;
   /** CIDRs allowed to reach the public Kubernetes API endpoint; undefined: reachable from anywhere. */
   readonly apiAccessCidrs?: readonly string[];
   /** Turn on the cluster's NetworkPolicy enforcement (fixed at creation on GKE and AKS). Default: security.networkPolicies. */
@@ -180,6 +184,30 @@ export interface CockroachSettings {
   readonly storageSize?: string;
   /** The major ("26.2") to finalize: resets cluster.preserve_downgrade_option once every node runs it. */
   readonly finalizeUpgrade?: string;
+  /** SQL user for people (DB Console, `cockroach sql`), member of `admin`; password generated. */
+  readonly adminUser: string;
+  /** Databases the init stage creates. */
+  readonly databases: readonly DatabaseSettings[];
+  /** Application users the init stage creates. */
+  readonly users: readonly SqlUserSettings[];
+}
+
+export interface DatabaseSettings {
+  readonly name: string;
+  /** Regions from the sites' region tiers; SURVIVE REGION FAILURE with survivalGoal "region". */
+  readonly multiRegion: boolean;
+  /** One of the sites' regions; undefined: the first site's. */
+  readonly primaryRegion?: string;
+}
+
+export interface SqlUserSettings {
+  readonly name: string;
+  /** Databases the user gets ALL privileges on (each declared in `databases` or `defaultdb`). */
+  readonly databases: readonly string[];
+  /** Member of the admin role. */
+  readonly admin: boolean;
+  /** A Secret (key `password`) the user created; undefined: a generated password in Secret `cockroachdb-sql-<name>`. */
+  readonly passwordSecret?: string;
 }
 
 export interface LocalBackendSettings {

@@ -10,7 +10,9 @@ import {
   cidrsOverlap,
   describeValue,
   findUnsafeCharacter,
+  parseCpuMillis,
   parseIpv4Cidr,
+  parseMemoryBytes,
   quoteForMessage,
   type Ipv4Cidr,
 } from "../../lib/core/validation";
@@ -34,6 +36,13 @@ import {
 import { DEFAULT_REPLICAS, MAX_DEFAULT_NETWORK_SITES, defaultAwsNetwork, defaultAzureNetwork, defaultGcpNetwork } from "./defaults";
 import { backupProblems } from "../backup";
 import { MAX_NESTING_DEPTH, MAX_SITES, nestingDeeperThan } from "./limits";
+import { derivedNameProblems } from "./collisions";
+import { GLOBAL_STACKS, stackNames } from "../naming";
+import { MAX_WORKSPACE_NAME_LENGTH, parseImageReference } from "../../lib/core/formats";
+import { cockroachReleaseFix } from "../../lib/database/releases";
+import { unknownRegionFix, unknownZoneFix, unsupportedKubernetesVersionFix } from "../../lib/sites/known-locations";
+import { DEFAULT_SKUPPER_CONTROLLER_NAMESPACE } from "../../lib/skupper/controller";
+import { sqlProblems } from "../sql";
 import { siteSchema, topologySchema, type ParsedSite, type ParsedTopology } from "./schema";
 import type { BackendSettings, ManagedSite, Site, SurvivalGoal, Topology } from "./types";
 
@@ -69,6 +78,8 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
   const top = topLevel(raw);
   const sites = resolveSites(top, baseDir, problems);
   problems.push(...crossFieldProblems(top, sites));
+  problems.push(...derivedNameProblems(sites.map(({ index, site }) => ({ index, name: site.name, cloud: site.cloud, replicas: site.replicas })), top.statefulSetPrefix));
+  problems.push(...topLevelProblems(raw, sites.length));
   const backend = result.success ? resolveBackend(result.data.backend, baseDir) : undefined;
   problems.push(...backendProblems(backend));
   if (!result.success || problems.length > 0) throw new TopologyError(source, problems);
@@ -88,8 +99,8 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
     accounts: parsed.accounts,
     security: parsed.security,
   };
-  const backupNames = backupProblems(topology);
-  if (backupNames.length > 0) throw new TopologyError(source, backupNames);
+  const later = [...backupProblems(topology), ...sqlProblems(topology)];
+  if (later.length > 0) throw new TopologyError(source, later);
   return topology;
 }
 
@@ -370,8 +381,9 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
     } else {
       // The site constructs' own rules, reported here so that they name the file's fields.
       siteCheck(at, problems, () => defaultClusterName("name", site.name));
-      site.zones.forEach((zone, i) => siteCheck(at, problems, () => checkZone(site.cloud, `zones[${i}]`, zone, site.region)));
-      siteCheck(at, problems, () => checkZoneList("zones", site.zones, MAX_ZONES[site.cloud]));
+      const zonesOfRegion = site.zones.filter((zone, i) => siteCheck(at, problems, () => checkZone(site.cloud, `zones[${i}]`, zone, site.region)) !== undefined);
+      const zoneList = siteCheck(at, problems, () => checkZoneList("zones", site.zones, MAX_ZONES[site.cloud]));
+      problems.push(...plausibilityProblems(site, at, zonesOfRegion.length === site.zones.length && zoneList !== undefined));
       if (site.replicas > site.nodes.count) {
         add(
           `${at}.replicas`,
@@ -444,6 +456,74 @@ function finalizeProblems(raw: unknown): ConfigError[] {
         : "The image names no version (digest only); tag it with vX.Y.Z to finalize an upgrade here.",
     ),
   ];
+}
+
+/** Names and versions of the right shape that the cloud does not have or offer (lists in lib/sites/known-locations). */
+function plausibilityProblems(site: ManagedSite, at: string, zonesWellFormed: boolean): ConfigError[] {
+  const problems: ConfigError[] = [];
+  if (!site.allowUnknownRegion) {
+    const regionFix = unknownRegionFix(site.cloud, site.region);
+    if (regionFix) problems.push(new ConfigError(`${at}.region`, site.region, regionFix));
+    else if (zonesWellFormed) {
+      site.zones.forEach((zone, i) => {
+        const zoneFix = unknownZoneFix(site.cloud, site.region, zone);
+        if (zoneFix) problems.push(new ConfigError(`${at}.zones[${i}]`, zone, zoneFix));
+      });
+    }
+  }
+  if (site.kubernetesVersion !== undefined && !site.allowUnsupportedKubernetesVersion) {
+    const versionFix = unsupportedKubernetesVersionFix(site.cloud, site.kubernetesVersion);
+    if (versionFix) problems.push(new ConfigError(`${at}.kubernetesVersion`, site.kubernetesVersion, versionFix));
+  }
+  return problems;
+}
+
+/** Namespaces that belong to Kubernetes itself or to the Skupper controller (cluster scope). */
+const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default", DEFAULT_SKUPPER_CONTROLLER_NAMESPACE];
+
+const CPU_MILLIS = { min: 500, max: 128_000 };
+const MEMORY_BYTES = { min: 2 * 2 ** 30, max: 2 ** 40 };
+const STORAGE_BYTES = { min: 10 * 2 ** 30, max: 64 * 2 ** 40 };
+
+/** Top-level values that are well-formed but cannot deploy; each is looked at only when its own format passed. */
+function topLevelProblems(raw: unknown, siteCount: number): ConfigError[] {
+  const problems: ConfigError[] = [];
+  const add = (field: string, value: unknown, fix: string) => problems.push(new ConfigError(field, value, fix));
+  const shape = topologySchema.shape;
+  const namespace = shape.namespace.safeParse(valueAt(raw, ["namespace"])).data;
+  if (namespace !== undefined && RESERVED_NAMESPACES.includes(namespace)) {
+    add("namespace", namespace, `It belongs to Kubernetes or the Skupper controller (${RESERVED_NAMESPACES.join(", ")} are reserved); use a namespace of its own such as "cockroachdb".`);
+  }
+  const cockroach = shape.cockroach.safeParse(valueAt(raw, ["cockroach"])).data;
+  if (cockroach !== undefined) {
+    if (cockroach.image !== undefined && !cockroach.allowUnsupportedVersion) {
+      const fix = cockroachReleaseFix(parseImageReference(cockroach.image)?.tag);
+      if (fix) add("cockroach.image", cockroach.image, fix);
+    }
+    const bounded = (field: string, text: string | undefined, value: number, bounds: { min: number; max: number }, range: string) => {
+      if (text !== undefined && (value < bounds.min || value > bounds.max)) add(`cockroach.${field}`, text, `Use ${range} per pod.`);
+    };
+    if (cockroach.cpu !== undefined) bounded("cpu", cockroach.cpu, parseCpuMillis("cpu", cockroach.cpu), CPU_MILLIS, 'between "500m" and "128" cores (a number without unit is cores: "7000" is 7000 cores)');
+    if (cockroach.memory !== undefined) bounded("memory", cockroach.memory, parseMemoryBytes("memory", cockroach.memory), MEMORY_BYTES, 'between "2Gi" and "1Ti" (a number without unit is bytes)');
+    if (cockroach.storageSize !== undefined) {
+      bounded("storageSize", cockroach.storageSize, parseMemoryBytes("storageSize", cockroach.storageSize), STORAGE_BYTES, 'between "10Gi" and "64Ti" (a number without unit is bytes: "100" is 100 bytes; write "100Gi")');
+    }
+  }
+  const backend = shape.backend.safeParse(valueAt(raw, ["backend"])).data;
+  if (backend?.type === "cloud" && siteCount > 0) {
+    // The longest stack name a site can get; the backend itself would fail only at its first stack.
+    const longest = Math.max(...[...GLOBAL_STACKS, ...topLevelSiteNames(raw).flatMap((name) => Object.values(stackNames).map((stack) => stack(name)))].map((n) => n.length));
+    const length = backend.workspacePrefix.length + 1 + longest;
+    if (length > MAX_WORKSPACE_NAME_LENGTH) {
+      add("backend.workspacePrefix", backend.workspacePrefix, `Workspace names ("<prefix>-<stack>") have at most ${MAX_WORKSPACE_NAME_LENGTH} characters, and the longest stack name here makes ${length}; shorten the prefix or the site names.`);
+    }
+  }
+  return problems;
+}
+
+function topLevelSiteNames(raw: unknown): string[] {
+  const sites = valueAt(raw, ["sites"]);
+  return Array.isArray(sites) ? sites.map((s) => valueAt(s, ["name"])).filter((n): n is string => typeof n === "string") : [];
 }
 
 function siteOf(field: string): string {

@@ -227,7 +227,7 @@ describe("Azure backup storage and AKS workload identity", () => {
   });
 
   test("an image older than v25.2 cannot back up to Azure through workload identity", () => {
-    const old = parseTopology({ sites: topology.sites.map((s) => ({ name: s.name, cloud: s.cloud, region: s.region })), cockroach: { image: "cockroachdb/cockroach:v25.1.4" } }, "t");
+    const old = parseTopology({ sites: topology.sites.map((s) => ({ name: s.name, cloud: s.cloud, region: s.region })), cockroach: { image: "cockroachdb/cockroach:v25.1.4", allowUnsupportedVersion: true } }, "t");
     expect(() => buildDeployment(Testing.app(), old)).toThrow('cockroach.image: invalid value "cockroachdb/cockroach:v25.1.4". Backups to Azure Blob Storage through workload identity need CockroachDB v25.2 or later');
   });
 });

@@ -54,13 +54,13 @@ export interface BashResult {
 }
 
 /** Runs a generated script with bash, stubs first on PATH, and a clean environment plus `env`. */
-export function runBash(script: string, stubs: string, env: Record<string, string> = {}): BashResult {
+export function runBash(script: string, stubs: string, env: Record<string, string> = {}, timeoutMs = 20_000): BashResult {
   const run = spawnSync("bash", ["-c", script], {
     env: { PATH: `${stubs}:${process.env.PATH}`, ...env },
     encoding: "utf8",
     // Node's stdio pipes are sockets, which makes bash read ~/.bashrc as if run by sshd.
     stdio: ["ignore", "pipe", "pipe"],
-    timeout: 20_000,
+    timeout: timeoutMs,
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }

@@ -13,7 +13,15 @@ import { OPTIONAL_PEERS } from "../../lib/core/optional-peers";
 const root = path.join(__dirname, "../..");
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 const tsc = path.join(root, "node_modules/typescript/bin/tsc");
-const PROVIDERS = ["@cdktf/provider-aws", "@cdktf/provider-azurerm", "@cdktf/provider-google", "@cdktf/provider-helm", "@cdktf/provider-kubernetes", "@cdktf/provider-tls"];
+const PROVIDERS = [
+  "@cdktf/provider-aws",
+  "@cdktf/provider-azurerm",
+  "@cdktf/provider-google",
+  "@cdktf/provider-helm",
+  "@cdktf/provider-kubernetes",
+  "@cdktf/provider-random",
+  "@cdktf/provider-tls",
+];
 
 function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
   const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, NODE_PATH: "" } });
@@ -29,6 +37,7 @@ describe("package.json", () => {
       "@cdktf/provider-google": "^16.12.1",
       "@cdktf/provider-helm": "^12.1.2",
       "@cdktf/provider-kubernetes": "^12.1.1",
+      "@cdktf/provider-random": "^12.0.1",
       "@cdktf/provider-tls": "^11.0.1",
       cdktf: "^0.21.0",
       constructs: "^10.4.2",
@@ -86,7 +95,7 @@ describe("the built and packed library in a consumer project with only the kuber
     expect(packed).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/lib/index.js", "dist/lib/index.d.ts", "dist/lib/sites/eks-site.js", pkg.bin["crdb-status"]]));
     expect(packed.filter((f) => !f.startsWith("dist/lib/") && !f.startsWith("dist/stacks/") && !["LICENSE", "README.md", "package.json"].includes(f))).toEqual([]);
     // Of the app, only the status command and what it imports: no stack class, no provider.
-    expect([...new Set(packed.filter((f) => f.startsWith("dist/stacks/")).map((f) => f.split("/")[2]))].sort()).toEqual(["backup.d.ts", "backup.js", "naming.d.ts", "naming.js", "status", "topology"]);
+    expect([...new Set(packed.filter((f) => f.startsWith("dist/stacks/")).map((f) => f.split("/")[2]))].sort()).toEqual(["backup.d.ts", "backup.js", "naming.d.ts", "naming.js", "sql.d.ts", "sql.js", "status", "topology"]);
     expect(packed.filter((f) => f.endsWith(".test.js"))).toEqual([]);
   });
 

@@ -33,7 +33,7 @@ describe("SkupperSite", () => {
   test("waits until Ready, and for HA until both router groups have endpoints", () => {
     const [plain] = Object.values(ofType(site(), "kubernetes_manifest"));
     expect(plain.wait).toEqual({ fields: { "status.status": "^Ready$" } });
-    expect(plain.timeouts).toEqual({ create: "20m", update: "20m", delete: "10m" });
+    expect(plain.timeouts).toEqual({ create: "10m", update: "10m", delete: "2m" });
     const [ha] = Object.values(ofType(site(true), "kubernetes_manifest"));
     expect((ha.manifest as { spec: { ha: boolean } }).spec.ha).toBe(true);
     expect(ha.wait).toEqual({ fields: { "status.status": "^Ready$", "status.endpoints[3].host": "^.+$" } });

@@ -90,7 +90,8 @@ describe("the default app (EKS + GKE + AKS)", () => {
         else expect(json.provider.helm).toBeUndefined();
       }
     }
-    expect(stacks["cluster-init"].provider.kubernetes[0].host).toContain("cross-stack-reference-input-aws-cluster.");
+    // The init Job runs where the credential outlives its 35-minute wait: GKE, not the EKS token.
+    expect(stacks["cluster-init"].provider.kubernetes[0].host).toContain("cross-stack-reference-input-gcp-cluster.");
     expect(stacks["aws-platform"].provider.kubernetes[0].token).toMatch(/^\$\{data\.aws_eks_cluster_auth\./);
     expect(stacks["gcp-platform"].provider.kubernetes[0].token).toMatch(/^\$\{data\.google_client_config\./);
     expect(stacks["azure-platform"].provider.kubernetes[0].client_key).toContain("cross-stack-reference-input-azure-cluster.");
@@ -136,9 +137,10 @@ describe("the default app (EKS + GKE + AKS)", () => {
   test("the platform creates the namespace, Secrets and Skupper prerequisites; the database waits for it", () => {
     for (const site of sites) {
       const platform = stacks[`${site}-platform`];
-      expect(values(platform, "kubernetes_namespace_v1")[0].timeouts.delete).toBe("20m");
+      // EKS: the 15-minute token, less the margin and Helm's 5-minute uninstall.
+      expect(values(platform, "kubernetes_namespace_v1")[0].timeouts.delete).toBe(site === "aws" ? "7m" : "20m");
       const secrets = values(platform, "kubernetes_secret_v1").map((s) => s.metadata.name).sort();
-      expect(secrets).toEqual(["cockroachdb-node-certs", "cockroachdb-root-client-certs", "skupper-site-ca"]);
+      expect(secrets).toEqual(["cockroachdb-node-certs", "cockroachdb-root-client-certs", "cockroachdb-sql-crdb-admin", "skupper-site-ca"]);
       // The idle SQL client pod (with the root certificate mounted for good) only in the first site.
       expect(values(stacks[`${site}-database`], "kubernetes_deployment_v1")).toHaveLength(site === "aws" ? 1 : 0);
       expect(values(platform, "helm_release")[0].version).toBe("2.2.1");
@@ -150,7 +152,7 @@ describe("the default app (EKS + GKE + AKS)", () => {
     expect(values(stacks["azure-database"], "kubernetes_stateful_set_v1")[0].spec.volume_claim_template[0].spec.storage_class_name).toBe("managed-csi-premium");
   });
 
-  test("the one init Job runs in the first site and applies the region survival goal", () => {
+  test("the one init Job inits the first site's pod 0 and applies the region survival goal", () => {
     // One init Job in all; the database stacks' Jobs are their sites' scale-down guards.
     const jobs = Object.values(stacks).flatMap((json) => values(json, "kubernetes_job_v1"));
     expect(jobs.filter((job) => job.metadata.labels["app.kubernetes.io/component"] === "init")).toHaveLength(1);

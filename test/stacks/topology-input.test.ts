@@ -175,3 +175,88 @@ describe("the app's last line of defence", () => {
     expect(stderr).not.toContain("    at ");
   });
 });
+
+/** One field wrong in an otherwise valid one-site topology: [name, overrides, exact path, key words of the fix]. */
+const awsSite = { name: "aws", cloud: "aws", region: "us-east-1" };
+const existing = (name: string, extra: Record<string, unknown> = {}) => ({ name, cloud: "existing", region: name, kubeconfig: { context: name }, storageClassName: "ssd", ...extra });
+const FIELD_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, string, readonly string[]]> = [
+  // Formats of strings that reach Terraform or a shell.
+  ["aws profile template", { accounts: { awsProfile: '${file("/etc/passwd")}' } }, "accounts.awsProfile", ["profile in ~/.aws/config"]],
+  ["aws profile space", { accounts: { awsProfile: "my profile" } }, "accounts.awsProfile", ["profile"]],
+  ["aws profile newline", { accounts: { awsProfile: "prod\nid" } }, "accounts.awsProfile", ["U+000A", "remove it"]],
+  ["image template", { cockroach: { image: "cockroachdb/cockroach:${x}" } }, "cockroach.image", ["valid image reference"]],
+  ["image upper case", { cockroach: { image: "CockroachDB/cockroach:v26.2.7" } }, "cockroach.image", ["lower-case repository path"]],
+  ["image shell", { cockroach: { image: "cockroachdb/cockroach:v26.2.7;id" } }, "cockroach.image", ["valid image reference"]],
+  ["kubeconfig context quote", { sites: [existing("dc", { kubeconfig: { context: "a'b" } })] }, "sites[0].kubeconfig.context", ["kubectl config get-contexts"]],
+  ["kubeconfig context NUL", { sites: [existing("dc", { kubeconfig: { context: "a\u0000" } })] }, "sites[0].kubeconfig.context", ["U+0000"]],
+  ["kubeconfig path of another user", { sites: [existing("dc", { kubeconfig: { path: "~bob/.kube/config", context: "dc" } })] }, "sites[0].kubeconfig.path", ['Only "~" and "~/..." are expanded']],
+  ["kubeconfig path bidi", { sites: [existing("dc", { kubeconfig: { path: "/etc/\u202ekube", context: "dc" } })] }, "sites[0].kubeconfig.path", ["U+202E"]],
+  ["state directory template", { backend: { type: "local", directory: "/state/${path.root}" } }, "backend.directory", ['"${" and "%{"']],
+  ["state directory of another user", { backend: { type: "local", directory: "~root/state" } }, "backend.directory", ['Only "~" and "~/..."']],
+  ["s3 bucket dots", { backend: { type: "s3", bucket: "a..b", region: "us-east-1" } }, "backend.bucket", ["no '..'"]],
+  ["s3 bucket ip", { backend: { type: "s3", bucket: "192.168.1.1", region: "us-east-1" } }, "backend.bucket", ["IP address"]],
+  ["s3 key prefix template", { backend: { type: "s3", bucket: "state", region: "us-east-1", keyPrefix: "crdb/${x}" } }, "backend.keyPrefix", ["segments of letters"]],
+  ["s3 key prefix dot-dot", { backend: { type: "s3", bucket: "state", region: "us-east-1", keyPrefix: "crdb/../x" } }, "backend.keyPrefix", ["'..'"]],
+  ["dynamodb table", { backend: { type: "s3", bucket: "state", region: "us-east-1", dynamodbTable: "locks;drop" } }, "backend.dynamodbTable", ["DynamoDB table name"]],
+  ["kms key", { backend: { type: "s3", bucket: "state", region: "us-east-1", kmsKeyId: "${var.k}" } }, "backend.kmsKeyId", ["KMS key ID", "alias"]],
+  ["kms aws managed alias", { backend: { type: "s3", bucket: "state", region: "us-east-1", kmsKeyId: "alias/aws/s3" } }, "backend.kmsKeyId", ["AWS managed keys"]],
+  ["gcs google", { backend: { type: "gcs", bucket: "google-state" } }, "backend.bucket", ['"google"']],
+  ["gcs prefix", { backend: { type: "gcs", bucket: "state", prefix: "a//b" } }, "backend.prefix", ["single '/'"]],
+  ["resource group", { backend: { type: "azurerm", resourceGroupName: "rg.", storageAccountName: "acct", containerName: "tfstate" } }, "backend.resourceGroupName", ["not ending with '.'"]],
+  ["hcp organization", { backend: { type: "cloud", organization: "acme corp", workspacePrefix: "crdb" } }, "backend.organization", ["letters, digits, '-' and '_'"]],
+  ["hcp hostname", { backend: { type: "cloud", organization: "acme", workspacePrefix: "crdb", hostname: "https://tfe.example.com" } }, "backend.hostname", ['without "https://"']],
+  ["hcp project", { backend: { type: "cloud", organization: "acme", workspacePrefix: "crdb", project: "x" } }, "backend.project", ["3-40"]],
+  ["hcp workspace too long", { backend: { type: "cloud", organization: "acme", workspacePrefix: "w".repeat(60) }, sites: [{ ...awsSite, name: "a".repeat(30) }] }, "backend.workspacePrefix", ["at most 90 characters", "shorten"]],
+  // Plausibility, with escape hatches.
+  ["unknown aws region", { sites: [{ ...awsSite, region: "us-east-7" }] }, "sites[0].region", ["AWS has no region", "allowUnknownRegion: true"]],
+  ["unknown gcp region", { sites: [{ name: "g", cloud: "gcp", region: "us-north9" }] }, "sites[0].region", ["Google Cloud has no region", "allowUnknownRegion"]],
+  ["azure region without zones", { sites: [{ name: "az", cloud: "azure", region: "westus" }] }, "sites[0].region", ["has no availability zones"]],
+  ["unknown azure region", { sites: [{ name: "az", cloud: "azure", region: "moonbase" }] }, "sites[0].region", ["Azure has no region"]],
+  ["unknown aws zone", { sites: [{ ...awsSite, region: "us-east-2", zones: ["us-east-2a", "us-east-2b", "us-east-2f"] }] }, "sites[0].zones[2]", ['no zone "us-east-2f"', "us-east-2c"]],
+  ["eks version too old", { sites: [{ ...awsSite, kubernetesVersion: "1.29" }] }, "sites[0].kubernetesVersion", ["EKS no longer offers Kubernetes 1.29", "allowUnsupportedKubernetesVersion"]],
+  ["aks version too new", { sites: [{ name: "az", cloud: "azure", region: "eastus", kubernetesVersion: "1.45" }] }, "sites[0].kubernetesVersion", ["AKS does not offer yet"]],
+  ["gke version too old", { sites: [{ name: "g", cloud: "gcp", region: "us-east4", kubernetesVersion: "1.28.3-gke.100" }] }, "sites[0].kubernetesVersion", ["GKE no longer offers"]],
+  ["cockroach tag not a release", { cockroach: { image: "cockroachdb/cockroach:banana" } }, "cockroach.image", ["Tag the image with the CockroachDB release it holds", "v26.2.7"]],
+  ["cockroach tag without patch", { cockroach: { image: "cockroachdb/cockroach:v26.2" } }, "cockroach.image", ["Tag the image with the CockroachDB release it holds"]],
+  ["cockroach future major", { cockroach: { image: "cockroachdb/cockroach:v99.1.0" } }, "cockroach.image", ["v99.1 is not a CockroachDB release known"]],
+  ["cockroach out of support", { cockroach: { image: "cockroachdb/cockroach:v23.1.4" } }, "cockroach.image", ["out of support", "v24.3"]],
+  ["cockroach expired innovation", { cockroach: { image: "cockroachdb/cockroach:v26.1.3" } }, "cockroach.image", ["v26.1 is out of support since 2026-08-02"]],
+  ["cpu without unit is cores", { cockroach: { cpu: "7000" } }, "cockroach.cpu", ['"7000" is 7000 cores']],
+  ["cpu too small", { cockroach: { cpu: "100m" } }, "cockroach.cpu", ['"500m"']],
+  ["memory too small", { cockroach: { memory: "512Mi" } }, "cockroach.memory", ['"2Gi"']],
+  ["memory absurd", { cockroach: { memory: "64Ti" } }, "cockroach.memory", ['"1Ti"']],
+  ["storage without unit", { cockroach: { storageSize: "100" } }, "cockroach.storageSize", ['"100" is 100 bytes', '"100Gi"']],
+  ["storage absurd", { cockroach: { storageSize: "1000Ti" } }, "cockroach.storageSize", ['"64Ti"']],
+  ["reserved namespace kube-system", { namespace: "kube-system" }, "namespace", ["reserved", '"cockroachdb"']],
+  ["reserved namespace default", { namespace: "default" }, "namespace", ["reserved"]],
+  ["skupper controller namespace", { namespace: "skupper" }, "namespace", ["Skupper controller"]],
+  // Derived names that collide.
+  ["existing site construct vs stack", { sites: [existing("x"), { ...awsSite, name: "x-existing" }] }, "sites[1].name", ['cluster stack "x-existing-cluster"', 'existing-cluster construct "x-existing-cluster" of sites[0] ("x")']],
+  ["statefulset vs pod", { sites: [existing("a"), existing("a-0")] }, "sites[1].name", ['StatefulSet Service "crdb-a-0"', 'pod Service "crdb-a-0" of sites[0] ("a")']],
+  ["statefulset vs public service", { statefulSetPrefix: "cockroachdb", sites: [existing("public")] }, "sites[0].name", ['"cockroachdb-public"', "the public SQL Service"]],
+  ["statefulset selects the client pod", { statefulSetPrefix: "cockroachdb", sites: [existing("client")] }, "sites[0].name", ["app.kubernetes.io/instance", "the SQL client pod"]],
+];
+
+describe("every string field, plausibility and derived names", () => {
+  test.each(FIELD_CASES)("%s", (_name, overrides, field, words) => {
+    const raw = { survivalGoal: "zone", sites: [awsSite], ...overrides };
+    const problems = problemsOf(() => parseTopology(raw, "inline")).filter(([f]) => f === field);
+    expect(problems.length).toBeGreaterThanOrEqual(1);
+    for (const word of words) expect(problems.map(([, m]) => m).join("\n")).toContain(word);
+  });
+
+  test.each([
+    ["allowUnknownRegion", { sites: [{ ...awsSite, region: "us-east-7", zones: ["us-east-7a", "us-east-7b", "us-east-7c"], allowUnknownRegion: true }] }],
+    ["allowUnsupportedKubernetesVersion", { sites: [{ ...awsSite, kubernetesVersion: "1.29", allowUnsupportedKubernetesVersion: true }] }],
+    ["allowUnsupportedVersion", { cockroach: { image: "cockroachdb/cockroach:v23.1.4", allowUnsupportedVersion: true } }],
+    ["a digest names no version", { cockroach: { image: `cockroachdb/cockroach@sha256:${"a".repeat(64)}` } }],
+    ["free text in a kubeconfig path is escaped, not refused", { sites: [existing("dc", { kubeconfig: { path: "/k/${x} it's", context: "arn:aws:eks:us-east-1:1:cluster/x" } })] }],
+  ])("escape hatch or free text passes: %s", (_name, overrides) => {
+    expect(() => parseTopology({ survivalGoal: "zone", sites: [awsSite], ...overrides }, "inline")).not.toThrow();
+  });
+
+  test("several problems in one block are all reported", () => {
+    const raw = { survivalGoal: "zone", sites: [awsSite], backend: { type: "s3", bucket: "A", region: "mars", keyPrefix: "/x", kmsKeyId: "k" } };
+    expect(problemsOf(() => parseTopology(raw, "inline")).map(([f]) => f).sort()).toEqual(["backend.bucket", "backend.keyPrefix", "backend.kmsKeyId", "backend.region"]);
+  });
+});

@@ -86,7 +86,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "misspelt-field.yaml",
     [
       "sites[0].region: invalid value undefined. This field is required: give a string.",
-      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, monitoring, sqlClientPod, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, networkPolicyEnforcement, adminPrincipalArns, kubernetesAuth, backup).',
+      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, monitoring, sqlClientPod, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, networkPolicyEnforcement, allowUnknownRegion, allowUnsupportedKubernetesVersion, adminPrincipalArns, kubernetesAuth, backup).',
     ],
   ],
   ["existing-without-context.yaml", ["sites[0].kubeconfig.context: invalid value undefined. Name the kubeconfig context of this cluster"]],
@@ -486,7 +486,7 @@ describe("valid topologies", () => {
     const file = path.join(FIXTURES, "valid", "full.yaml");
     const topology = loadTopology(file);
     expect(topology.source).toBe(file);
-    expect(topology.cockroach).toEqual({ image: "cockroachdb/cockroach:v26.2.0", cpu: "7", memory: "28Gi", storageSize: "200Gi" });
+    expect(topology.cockroach).toEqual({ image: "cockroachdb/cockroach:v26.2.0", cpu: "7", memory: "28Gi", storageSize: "200Gi", adminUser: "crdb_admin", databases: [], users: [] });
     expect(topology.backend).toEqual({
       type: "s3",
       bucket: "acme-terraform-state",

@@ -7,11 +7,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runStatusCli } from "../../stacks/status/cli";
-import type { StatusReport } from "../../stacks/status/evaluate";
-import { SECRET_CERTIFICATES_JSONPATH, parseSqlIntervalSeconds, parseSqlTimestamp } from "../../stacks/status/parse";
+import { evaluate, type StatusReport } from "../../stacks/status/evaluate";
+import { SECRET_CERTIFICATES_JSONPATH, parseSqlIntervalSeconds, parseSqlTimestamp, type NodeStatusRow, type VoterGroup } from "../../stacks/status/parse";
 import { SQL, kubectlTarget } from "../../stacks/status/probes";
 import { commandRunner } from "../../stacks/status/run-command";
-import { loadTopology } from "../../stacks/topology";
+import { loadTopology, parseTopology } from "../../stacks/topology";
+import { DEFAULT_TOPOLOGY_FILE } from "../../stacks/topology/defaults";
 
 const ROOT = path.join(__dirname, "../..");
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -29,7 +30,7 @@ interface Run {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-status-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** A scenario that extends a recorded one with a few more files (`<site>/hang`, `<site>/no-client`, ...). */
+/** A scenario that extends a recorded one with a few more files (`<site>/hang`, `<site>/client-ready`, ...). */
 function variant(base: string, files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(scratch, `${base}-`));
   fs.writeFileSync(path.join(dir, "inherit"), path.relative(scratch, path.join(FIXTURES, base)));
@@ -271,7 +272,8 @@ describe("npm run status, a lost cloud", () => {
 
 describe("npm run status, where the SQL client is", () => {
   test("falls back to the next site's client when the first one cannot reach the database", async () => {
-    const run = await status(variant("healthy", { "aws/sql-fails": "ERROR: cannot dial server.\nFailed running \"sql\"\n" }), ["--json"]);
+    const scenario = variant("healthy", { "aws/sql-fails": "ERROR: cannot dial server.\nFailed running \"sql\"\n", "gcp/client-ready": "1" });
+    const run = await status(scenario, ["--json"]);
     expect(json(run).sqlClientSite).toBe("gcp");
     const cockroach = run.calls.filter((c) => c[0] === "cockroach").map((c) => c[1]);
     expect(cockroach[0]).toBe("(in aws)");
@@ -280,15 +282,16 @@ describe("npm run status, where the SQL client is", () => {
   });
 
   test("--client-site picks the client", async () => {
-    const run = await status("healthy", ["--client-site", "azure", "--json"]);
+    const run = await status(variant("healthy", { "azure/client-ready": "1" }), ["--client-site", "azure", "--json"]);
     expect(json(run).sqlClientSite).toBe("azure");
     expect(run.calls.filter((c) => c[0] === "cockroach").every((c) => c[1] === "(in azure)")).toBe(true);
   });
 
   test("exits 3 when no reachable site has a client (the client lives only in the lost site)", async () => {
-    const run = await status(variant("lost-cloud", { "aws/unreachable": "Unable to connect to the server: dial tcp 52.4.1.9:443: i/o timeout\n", "gcp/no-client": "" }));
+    // By default (sqlClientPod) only the first site runs a client.
+    const run = await status(variant("lost-cloud", { "aws/unreachable": "Unable to connect to the server: dial tcp 52.4.1.9:443: i/o timeout\n" }));
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain("[OUTAGE] No SQL client could be reached, so the database was not asked: no reachable site has a ready deploy/cockroachdb-client.");
+    expect(run.stdout).toContain("[OUTAGE] No SQL client could be reached, so the database was not asked: no reachable site has a ready deploy/cockroachdb-client (a site runs one with sqlClientPod: true).");
     expect(run.stdout).toContain("Survival goal region (5 replicas): unknown (no SQL client could be reached)");
     expect(siteRow(run, "gcp")).toMatch(/\s\?\s+20\d\d-/);
     expect(run.calls.some((c) => c[0] === "cockroach")).toBe(false);
@@ -404,5 +407,60 @@ describe("the README's chaos runbook", () => {
     const run = await status(scenario);
     expect(shown).toBe(run.stdout);
     expect(run.code).toBe(Number(/\(exit (\d)\)\n$/.exec(shown)?.[1]));
+  });
+});
+
+describe("the survival check with goal zone", () => {
+  const topology = parseTopology({ ...DEFAULT_TOPOLOGY_FILE, survivalGoal: "zone" }, "zone test");
+  const zones = ["a", "b", "c"];
+  const node = (id: number, site: string, ordinal: number, live: boolean, membership = "active"): NodeStatusRow => ({
+    id,
+    address: `crdb-${site}-${ordinal}.cockroachdb.svc.cluster.local:26257`,
+    locality: `cloud=${site},region=r,zone=${zones[ordinal]}`,
+    isLive: live,
+    isAvailable: live,
+    updatedAt: new Date("2026-12-01T09:59:50Z"),
+    membership,
+    rangesUnavailable: 0,
+    rangesUnderreplicated: 0,
+  });
+  const observe = (nodes: NodeStatusRow[], voters: VoterGroup[]) =>
+    evaluate(topology, {
+      now: new Date("2026-12-01T10:00:00Z"),
+      clock: "cluster",
+      sites: new Map(topology.sites.map((s) => [s.name, { reachable: { ok: true, value: true } as const }])),
+      sqlClientSite: "aws",
+      nodes: { ok: true, value: nodes },
+      voterGroups: { ok: true, value: voters },
+      backupSchedules: { ok: true, value: [] },
+    });
+  const all = () => ["aws", "gcp", "azure"].flatMap((site, s) => [0, 1, 2].map((i) => node(s * 3 + i + 1, site, i, true)));
+
+  test("3 replicas in 3 zones survive losing any one zone", () => {
+    const report = observe(all(), [{ voters: [1, 4, 7], ranges: 10 }, { voters: [2, 5, 8], ranges: 5 }]);
+    expect(report.survival).toMatchObject({ goal: "zone", replicationFactor: 3, failureDomain: "zone", holds: true, rangesChecked: 15, atRisk: [] });
+  });
+
+  test("with one voter's node down, losing the zone of either other voter takes the range", () => {
+    const nodes = all().map((n) => (n.id === 4 ? { ...n, isLive: false, isAvailable: false } : n));
+    const report = observe(nodes, [{ voters: [1, 4, 7], ranges: 10 }, { voters: [2, 5, 8], ranges: 5 }]);
+    expect(report.survival.holds).toBe(false);
+    expect(report.survival.atRisk).toEqual([
+      { domain: "cloud=aws,region=r,zone=a", ranges: 10 },
+      { domain: "cloud=azure,region=r,zone=a", ranges: 10 },
+    ]);
+    expect(report.exitCode).toBe(2);
+  });
+
+  test("two voters down is an outage; decommissioning nodes still vote; pods that never joined are missing", () => {
+    const nodes = all()
+      .filter((n) => n.id !== 9)
+      .map((n) => (n.id === 4 || n.id === 7 ? { ...n, isLive: false, isAvailable: false } : n.id === 2 ? { ...n, membership: "decommissioning" } : n));
+    const report = observe(nodes, [{ voters: [1, 4, 7], ranges: 10 }, { voters: [2, 5, 8], ranges: 5 }]);
+    expect(report.survival).toMatchObject({ holds: false, unavailableRanges: 10, rangesChecked: 15 });
+    expect(report.sites[0].nodes).toMatchObject({ live: 2, suspect: 1, dead: 0, missing: 0 });
+    expect(report.sites[2].nodes).toMatchObject({ live: 1, suspect: 1, missing: 1 });
+    expect(report.exitCode).toBe(3);
+    expect(report.problems).toContainEqual({ severity: "outage", message: "10 ranges have no majority of live voters." });
   });
 });
