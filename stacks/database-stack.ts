@@ -152,13 +152,14 @@ export class DatabaseStack extends DeploymentStack {
       });
     }
     const admin = topology.cockroach.adminUser;
-    // A shell comment after the command: copy-pasting the whole value still runs only the forward.
     new TerraformOutput(this, "db_console", {
-      description: `Forwards the DB Console to https://localhost:8080; log in as ${admin} with the password from Secret ${sqlUserSecretName(admin)} (command in the value) or the pki stack's sensitive output admin_password.`,
-      value: terraformLiteral(
-        `${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080` +
-          `  # then log in at https://localhost:8080 as ${admin}, password: ${kubectl} get secret ${sqlUserSecretName(admin)} -o jsonpath='{.data.password}' | base64 -d`,
-      ),
+      description: `Forwards the DB Console to https://localhost:8080; log in as ${admin} with the password that the db_console_password output's command prints.`,
+      value: terraformLiteral(`${kubectl} port-forward svc/${DEFAULT_PUBLIC_SERVICE} 8080`),
+    });
+    // A command, not the password: this output is not sensitive, the Secret is.
+    new TerraformOutput(this, "db_console_password", {
+      description: `Prints the DB Console password of ${admin} from the Secret ${sqlUserSecretName(admin)}.`,
+      value: terraformLiteral(`${kubectl} ${shellCommand(["get", "secret", sqlUserSecretName(admin), "-o", "go-template={{.data.password | base64decode}}"])}`),
     });
   }
 }

@@ -60,9 +60,11 @@ describe("the init Job of a topology with databases and users", () => {
   });
 
   test("the db_console output says who logs in and where the password is", () => {
-    expect(stacks["gcp-database"].output.db_console.value).toBe(
-      "kubectl --context gcp --namespace cockroachdb port-forward svc/cockroachdb-public 8080" +
-        "  # then log in at https://localhost:8080 as crdb_admin, password: kubectl --context gcp --namespace cockroachdb get secret cockroachdb-sql-crdb-admin -o jsonpath='{.data.password}' | base64 -d",
+    const { db_console, db_console_password } = stacks["gcp-database"].output;
+    expect(db_console.value).toBe("kubectl --context gcp --namespace cockroachdb port-forward svc/cockroachdb-public 8080");
+    expect(db_console.description).toContain("log in as crdb_admin with the password that the db_console_password output's command prints");
+    expect(db_console_password.value).toBe(
+      "kubectl --context gcp --namespace cockroachdb get secret cockroachdb-sql-crdb-admin -o 'go-template={{.data.password | base64decode}}'",
     );
   });
 });

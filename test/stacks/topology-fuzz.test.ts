@@ -201,7 +201,7 @@ describe("fuzz: hostile strings in every string field", () => {
               expect(unescapedTemplates(text).filter((t) => t.includes(MARK) || t.includes("file("))).toEqual([]);
             }
             for (const [name, output] of Object.entries((json.output ?? {}) as Record<string, { value: unknown }>)) {
-              if (!["kubectl_credentials", "sql_shell", "db_console"].includes(name) || typeof output.value !== "string") continue;
+              if (!["kubectl_credentials", "sql_shell", "db_console", "db_console_password"].includes(name) || typeof output.value !== "string") continue;
               expect({ stack, name, problems: unquotedShellSyntax(asPrinted(output.value)) }).toEqual({ stack, name, problems: [] });
             }
           }
