@@ -104,8 +104,13 @@ export class PlatformStack extends DeploymentStack {
       annotations: site.loadBalancerAnnotations,
     });
 
+    const namespaceScoped = topology.skupper.controllerScope === "namespace";
     const controller = new SkupperController(this, "skupper-controller", {
       provider: helm,
+      scope: topology.skupper.controllerScope,
+      // The namespace as a reference: Helm installs into it after it exists and uninstalls
+      // before it is deleted (after the database stage has deleted the Site).
+      namespace: namespaceScoped ? namespace : undefined,
       timeoutSeconds: CONTROLLER_TIMEOUT_SECONDS,
       linkAccess: siteSpec.linkAccess,
       clusterHost: siteSpec.cloud === "existing" ? siteSpec.nodePortHost : undefined,
@@ -114,8 +119,8 @@ export class PlatformStack extends DeploymentStack {
       provider: kubernetes,
       controllerNamespace: controller.namespace,
     });
-    // The chart creates the controller namespace; the sizing ConfigMap lives in it.
-    addDependsOn(sizing, controller.release);
+    // The sizing ConfigMap lives in the controller's namespace, which in cluster scope the chart creates.
+    if (!namespaceScoped) addDependsOn(sizing, controller.release);
     this.routerSizingName = sizing.sizingName;
   }
 }

@@ -69,10 +69,10 @@ class PlatformStack extends TerraformStack {
   constructor(scope: Construct, site: ExistingClusterSite, pki: PkiStack) {
     super(scope, `${site.siteName}-platform`);
     const { kubernetes, helm } = site.connect(this, "cluster");
-    const controller = new SkupperController(this, "skupper", { provider: helm });
     const namespace = new NamespaceV1(this, "namespace", { provider: kubernetes, metadata: { name: NAMESPACE } });
-    const sizing = new SkupperRouterSizing(this, "router-sizing", { provider: kubernetes, controllerNamespace: controller.namespace });
-    addDependsOn(sizing, controller.release);
+    // Namespace-scoped (the default): it runs in, and may act only in, the site namespace.
+    const controller = new SkupperController(this, "skupper", { provider: helm, namespace: namespace.metadata.name });
+    new SkupperRouterSizing(this, "router-sizing", { provider: kubernetes, controllerNamespace: controller.namespace });
     const ca = pki.siteCas[site.siteName];
     const secrets = [
       new SkupperSiteCaSecret(this, "site-ca", { provider: kubernetes, caCertPem: ca.certPem, caPrivateKeyPem: ca.privateKeyPem }),

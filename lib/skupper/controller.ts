@@ -2,24 +2,44 @@ import { Construct } from "constructs";
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { requireOptionalPeer } from "../core/optional-peers";
+import { DEFAULT_NAMESPACE } from "../core/naming";
 import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
 import { fail } from "../core/validation";
 import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION, SkupperLinkAccessType, checkSkupperClusterHost, checkSkupperLinkAccess } from "./mesh";
 
 export const SKUPPER_CHART_REPOSITORY = "oci://quay.io/skupper/helm";
 export const SKUPPER_CHART = "skupper";
+/** Where a cluster-scoped controller runs by default. */
 export const DEFAULT_SKUPPER_CONTROLLER_NAMESPACE = "skupper";
+
+/**
+ * "namespace": the controller runs in the site namespace and watches only it, with a Role and
+ * RoleBinding there (the 2.2.1 chart's `scope: namespace`: config/rbac/namespace, and
+ * WATCH_NAMESPACE from the pod's own namespace). "cluster": it runs in a namespace of its own
+ * and watches every namespace, through a ClusterRole with every verb on Secrets, pods/exec,
+ * Roles and RoleBindings everywhere (config/rbac/cluster).
+ */
+export const SKUPPER_CONTROLLER_SCOPES = ["namespace", "cluster"] as const;
+export type SkupperControllerScope = (typeof SKUPPER_CONTROLLER_SCOPES)[number];
 
 export interface SkupperControllerProps {
   readonly provider: HelmProvider;
   /**
-   * Namespace of the controller. Router sizing ConfigMaps must live here.
-   * @default "skupper"
+   * What the controller may see and change: only the site namespace, or every namespace.
+   * @default "namespace"
+   */
+  readonly scope?: SkupperControllerScope;
+  /**
+   * Namespace of the controller; router sizing ConfigMaps must live here. With scope
+   * "namespace" it is the site namespace (the Site, Connectors, Listeners, Links and their
+   * Secrets), the only one the controller watches: pass the NamespaceV1's `metadata.name`
+   * so the release installs after the namespace exists and uninstalls before it goes.
+   * @default "cockroachdb" with scope "namespace", "skupper" with scope "cluster"
    */
   readonly namespace?: string;
   /**
-   * Let Helm create the namespace.
-   * @default true
+   * Let Helm create the namespace (it never deletes it).
+   * @default false with scope "namespace" (the site namespace holds your Secrets: create it first), true with scope "cluster"
    */
   readonly createNamespace?: boolean;
   /**
@@ -66,7 +86,7 @@ export interface SkupperControllerProps {
 
 /** Values keys of the 2.2.1 chart (scripts/skupper-helm-chart-generator.sh writes values.yaml). */
 interface SkupperChartValues {
-  readonly scope: "cluster" | "namespace";
+  readonly scope: SkupperControllerScope;
   readonly controllerImage: string;
   readonly kubeAdaptorImage: string;
   readonly routerImage: string;
@@ -76,7 +96,13 @@ interface SkupperChartValues {
 }
 
 /**
- * The Skupper 2.2.1 controller, cluster scope, from its OCI Helm chart.
+ * The Skupper 2.2.1 controller from its OCI Helm chart, namespace-scoped unless asked otherwise.
+ *
+ * Namespace scope: the chart renders the Deployment with WATCH_NAMESPACE set to its own
+ * namespace, a Role and RoleBinding there (no ClusterRole) and a ConfigMap `skupper` that
+ * names this controller, so a cluster-scoped controller elsewhere in the cluster leaves the
+ * namespace alone (internal/kube/controller/namespaces.go). It reads router sizing
+ * ConfigMaps and label templates from that same namespace.
  *
  * The chart starts the controller with `-enable-grants -grant-server-autoconfigure`, which
  * creates a SecuredAccess for the grant server with the DEFAULT access type. We link with
@@ -92,11 +118,18 @@ interface SkupperChartValues {
 export class SkupperController extends Construct {
   /** Namespace the controller runs in; pass it to SkupperRouterSizing. */
   public readonly namespace: string;
+  public readonly scope: SkupperControllerScope;
   public readonly release: Release;
 
   constructor(scope: Construct, id: string, props: SkupperControllerProps) {
     super(scope, id);
-    this.namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_SKUPPER_CONTROLLER_NAMESPACE);
+    this.scope = props.scope ?? "namespace";
+    if (!SKUPPER_CONTROLLER_SCOPES.includes(this.scope)) {
+      // The chart renders its controller only for these exact values: any other renders none.
+      fail("scope", this.scope, `Use ${SKUPPER_CONTROLLER_SCOPES.map((s) => `"${s}"`).join(" or ")}.`);
+    }
+    const namespaceScoped = this.scope === "namespace";
+    this.namespace = checkNamespace("namespace", props.namespace ?? (namespaceScoped ? DEFAULT_NAMESPACE : DEFAULT_SKUPPER_CONTROLLER_NAMESPACE));
     const defaultImages = {
       controllerImage: `quay.io/skupper/controller:${SKUPPER_VERSION}`,
       kubeAdaptorImage: `quay.io/skupper/kube-adaptor:${SKUPPER_VERSION}`,
@@ -112,7 +145,7 @@ export class SkupperController extends Construct {
     }
     const enabledAccessTypes = ["local", "loadbalancer", ...(linkAccess === "nodeport" || linkAccess === "route" ? [linkAccess] : [])];
     const values: SkupperChartValues = {
-      scope: "cluster",
+      scope: this.scope,
       controllerImage: pinned("controllerImage"),
       kubeAdaptorImage: pinned("kubeAdaptorImage"),
       routerImage: pinned("routerImage"),
@@ -132,7 +165,7 @@ export class SkupperController extends Construct {
       chart: SKUPPER_CHART,
       version: SKUPPER_VERSION,
       namespace: this.namespace,
-      createNamespace: props.createNamespace ?? true,
+      createNamespace: props.createNamespace ?? !namespaceScoped,
       // JSON is YAML; one document keeps every value's type exact (no --set string coercion).
       values: [JSON.stringify(values)],
       wait: true,

@@ -56,6 +56,7 @@ import {
   type CloudName,
 } from "../../lib/sites/site-inputs";
 import { checkSkupperClusterHost } from "../../lib/skupper/mesh";
+import { SKUPPER_CONTROLLER_SCOPES } from "../../lib/skupper/controller";
 import { checkLabels } from "../../lib/monitoring/common";
 import { DEFAULT_KEY_PREFIX, DEFAULT_KUBECONFIG_PATH, DEFAULT_STATE_DIRECTORY, DEFAULT_TERRAFORM_VERSION } from "./defaults";
 import {
@@ -380,6 +381,8 @@ const accountsSchema = strict({
 const skupperSchema = strict({
   // "auto": a full mesh up to FULL_MESH_MAX_SITES sites, a partial one above (lib/skupper/mesh.ts planLinks).
   mesh: z.enum(["auto", "full", "partial"]).default("auto"),
+  // "namespace": the controller watches only the database namespace, with a Role there; "cluster": every namespace, with a ClusterRole.
+  controllerScope: z.enum(SKUPPER_CONTROLLER_SCOPES).default("namespace"),
 });
 
 const securitySchema = strict({

@@ -4,6 +4,7 @@
  */
 import type { SiteCloud } from "../../lib/sites/kubernetes-site";
 import type { EksAuthentication } from "../../lib/sites/site-inputs";
+import type { SkupperControllerScope } from "../../lib/skupper/controller";
 import type { SkupperLinkAccessType, SkupperMeshShape } from "../../lib/skupper/mesh";
 
 /** "region": the database survives losing a whole site (cloud); "zone": one zone per site. */
@@ -288,6 +289,11 @@ export interface Accounts {
 export interface SkupperSettings {
   /** "full" links every pair of sites; "partial" a sparse mesh the routers forward across (planLinks). */
   readonly mesh: SkupperMeshShape;
+  /**
+   * "namespace": each site's controller runs in the database namespace and may act only there
+   * (Role, RoleBinding); "cluster": in namespace `skupper`, with a ClusterRole over every namespace.
+   */
+  readonly controllerScope: SkupperControllerScope;
 }
 
 /** Security settings of the whole deployment (see README "Security notes"). */

@@ -94,7 +94,7 @@ export function parseTopology(raw: unknown, source: string, baseDir: string = pr
     cockroach: parsed.cockroach,
     survivalGoal: parsed.survivalGoal,
     backup: parsed.backup,
-    skupper: { mesh: parsed.skupper.mesh === "auto" ? (sites.length > FULL_MESH_MAX_SITES ? "partial" : "full") : parsed.skupper.mesh },
+    skupper: { ...parsed.skupper, mesh: parsed.skupper.mesh === "auto" ? (sites.length > FULL_MESH_MAX_SITES ? "partial" : "full") : parsed.skupper.mesh },
     backend: backend!,
     accounts: parsed.accounts,
     security: parsed.security,

@@ -13,26 +13,55 @@ type Resource = Record<string, unknown>;
 const values = (release: Resource) => JSON.parse((release.values as string[])[0]);
 
 describe("SkupperController", () => {
-  test("installs the 2.2.1 OCI chart, cluster scope, local default access, pinned images", () => {
-    const out = synth((scope, p) => new SkupperController(scope, "skupper", { provider: p.helm }));
+  test("installs the 2.2.1 OCI chart, namespace scope in the site namespace, local default access, pinned images", () => {
+    const out = synth((scope, p) => {
+      const controller = new SkupperController(scope, "skupper", { provider: p.helm });
+      expect(controller).toMatchObject({ scope: "namespace", namespace: "cockroachdb" });
+    });
     const [release] = Object.values(ofType(out, "helm_release"));
     expect(release).toMatchObject({
       name: "skupper",
       repository: "oci://quay.io/skupper/helm",
       chart: "skupper",
       version: "2.2.1",
-      namespace: "skupper",
-      create_namespace: true,
+      namespace: "cockroachdb",
+      // The site namespace holds the user's Secrets: it must exist before, and outlive, the release.
+      create_namespace: false,
       wait: true,
     });
     expect(values(release)).toEqual({
-      scope: "cluster",
+      scope: "namespace",
       controllerImage: "quay.io/skupper/controller:2.2.1",
       kubeAdaptorImage: "quay.io/skupper/kube-adaptor:2.2.1",
       routerImage: "quay.io/skupper/skupper-router:3.5.1",
       enabledAccessTypes: "local,loadbalancer",
       defaultAccessType: "local",
     });
+  });
+
+  test("cluster scope on request: its own namespace, created by Helm", () => {
+    const out = synth((scope, p) => {
+      const controller = new SkupperController(scope, "skupper", { provider: p.helm, scope: "cluster" });
+      expect(controller.namespace).toBe("skupper");
+    });
+    const [release] = Object.values(ofType(out, "helm_release"));
+    expect(release).toMatchObject({ namespace: "skupper", create_namespace: true });
+    expect(values(release).scope).toBe("cluster");
+  });
+
+  test("installs into the namespace it is given by reference, after that namespace exists", () => {
+    const out = synth((scope, p) => {
+      const namespace = new NamespaceV1(scope, "ns", { provider: p.kubernetes, metadata: { name: "crdb" } });
+      new SkupperController(scope, "skupper", { provider: p.helm, namespace: namespace.metadata.name });
+    });
+    const [release] = Object.values(ofType(out, "helm_release"));
+    expect(release.namespace).toBe("${kubernetes_namespace_v1.ns.metadata[0].name}");
+  });
+
+  test("rejects a scope the chart does not know (it would render no controller at all)", () => {
+    expect(() => synth((scope, p) => new SkupperController(scope, "s", { provider: p.helm, scope: "Namespace" as "namespace" }))).toThrow(
+      'scope: invalid value "Namespace". Use "namespace" or "cluster".',
+    );
   });
 
   test("takes mirrored images and another namespace", () => {
