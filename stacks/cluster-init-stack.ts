@@ -15,6 +15,7 @@ import { planBackups } from "./backup";
 import { sqlDatabases, sqlUsers } from "./sql";
 
 export const LICENSE_VARIABLE = "cockroach_license";
+export const LICENSE_ORGANIZATION_VARIABLE = "cockroach_license_organization";
 const LICENSE_SECRET = "cockroachdb-license";
 
 /** Minutes the init Job may run for every node to join, when its site's credential allows. */
@@ -64,10 +65,23 @@ export class ClusterInitStack extends DeploymentStack {
       sensitive: true,
       description: "CockroachDB enterprise license key (empty: a 7-day grace period for a multi-node cluster).",
     }).stringValue;
+    // Next to the key, not in the topology: it is issued with the key and changes with it, in
+    // the same place (TF_VAR_..., workspace variables), whatever topology file is used.
+    const organization = new TerraformVariable(this, LICENSE_ORGANIZATION_VARIABLE, {
+      type: "string",
+      default: "",
+      description: "The organization the license key was issued to (cluster.organization); needed for an organization-bound key.",
+      validation: [
+        {
+          condition: `\${length(var.${LICENSE_ORGANIZATION_VARIABLE}) <= 200 && can(regex("^[^[:cntrl:]]*$", var.${LICENSE_ORGANIZATION_VARIABLE}))}`,
+          errorMessage: "The organization is one line of at most 200 characters, as on the license.",
+        },
+      ],
+    }).stringValue;
     const licenseSecret = new SecretV1(this, "license", {
       provider: kubernetes,
       metadata: { name: LICENSE_SECRET, namespace: topology.namespace },
-      data: { license: licenseKey },
+      data: { license: licenseKey, organization },
     });
     const init = new CockroachClusterInit(this, "init", {
       provider: kubernetes,
@@ -77,7 +91,7 @@ export class ClusterInitStack extends DeploymentStack {
       clusterDomain: topology.clusterDomain,
       image: topology.cockroach.image,
       timeoutMinutes,
-      license: { secretName: licenseSecret.metadata.name, revision: Fn.sha256(licenseKey) },
+      license: { secretName: licenseSecret.metadata.name, revision: Fn.sha256(Fn.join("\n", [licenseKey, organization])) },
       provisioning: provisioningOf(topology),
     });
     if (topology.cockroach.finalizeUpgrade !== undefined) {

@@ -9,6 +9,7 @@ import { supportsAzureWorkloadIdentity } from "../lib/backup/names";
 import { S3BackupBucket } from "../lib/backup/s3-backup-bucket";
 import { statefulSetName } from "../lib/core/naming";
 import { warn } from "../lib/core/warnings";
+import { knownMachineType } from "../lib/sites/node-fit";
 import { COCKROACH_IMAGE } from "../lib/database/common";
 import { backupTargetOf } from "./backup";
 import { AksSite } from "../lib/sites/aks-site";
@@ -45,6 +46,13 @@ export class ClusterStack extends DeploymentStack {
       serviceAccountName: statefulSetName(topology.statefulSetPrefix, site.name),
     };
 
+    if (!knownMachineType(site.cloud, site.nodes.machineType)) {
+      warn(
+        this,
+        `Site "${site.name}": nodes.machineType ${JSON.stringify(site.nodes.machineType)} is not in the machine table (lib/sites/node-fit.ts), ` +
+          "so whether a CockroachDB pod, the Skupper router (2 CPU) and the SQL client fit one node after the cloud's reservations was not checked.",
+      );
+    }
     let credentialsCommand: string;
     switch (site.cloud) {
       case "aws": {

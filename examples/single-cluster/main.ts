@@ -10,6 +10,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import {
   ClientCertificate,
+  CONTROLLER_WRITTEN_ANNOTATIONS,
   ClusterCa,
   CockroachCertsSecret,
   CockroachClusterInit,
@@ -42,6 +43,8 @@ export class SingleClusterStack extends TerraformStack {
     const kubernetes = new KubernetesProvider(this, "kubernetes", {
       configPath: props.kubeconfigPath,
       configContext: props.kubeconfigContext,
+      // On GKE, Services get cloud.google.com/neg annotations that Terraform must not revert.
+      ignoreAnnotations: [...CONTROLLER_WRITTEN_ANNOTATIONS],
     });
 
     const ca = new ClusterCa(this, "ca", { provider: tls });

@@ -95,6 +95,13 @@ export interface CockroachLicenseSource {
   /** @default "license" */
   readonly secretKey?: string;
   /**
+   * Key of the same Secret holding the organization the license was issued to: CockroachDB
+   * refuses an organization-bound key unless `cluster.organization` matches, so the Job sets
+   * it first. An empty or missing value sets nothing.
+   * @default "organization"
+   */
+  readonly organizationKey?: string;
+  /**
    * A value that changes with the key (e.g. its sha256), so a new key re-runs the Job; the Job
    * cannot see that the Secret changed.
    * @default none: a changed key is not applied by Terraform
@@ -103,6 +110,7 @@ export interface CockroachLicenseSource {
 }
 
 const LICENSE_ENV = "COCKROACH_LICENSE";
+const LICENSE_ORGANIZATION_ENV = "COCKROACH_LICENSE_ORGANIZATION";
 /** Terraform waits this much longer than the Job's own deadline (timeoutMinutes), to see it end. */
 export const INIT_WAIT_SLACK_MINUTES = 5;
 
@@ -137,6 +145,7 @@ export class CockroachClusterInit extends Construct {
       statements: goal === "region" ? [`ALTER RANGE default CONFIGURE ZONE USING num_replicas = ${REGION_FAILURE_REPLICAS}`] : [],
       licenseEnv: props.license ? LICENSE_ENV : undefined,
       afterJoin: provisioning.lines,
+      licenseOrganizationEnv: props.license ? LICENSE_ORGANIZATION_ENV : undefined,
     });
     const license = props.license;
     const licenseEnv = license
@@ -144,6 +153,10 @@ export class CockroachClusterInit extends Construct {
           {
             name: LICENSE_ENV,
             valueFrom: { secretKeyRef: { name: license.secretName, key: license.secretKey ?? "license", optional: true } },
+          },
+          {
+            name: LICENSE_ORGANIZATION_ENV,
+            valueFrom: { secretKeyRef: { name: license.secretName, key: license.organizationKey ?? "organization", optional: true } },
           },
         ]
       : undefined;

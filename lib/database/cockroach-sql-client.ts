@@ -6,6 +6,7 @@ import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
 import { checkDnsLabel, checkNamespace, checkPinnedImage } from "../core/validation";
 import {
   CERTIFICATE_REVISION_ANNOTATION,
+  SQL_CLIENT_REQUESTS,
   CERTS_DIR,
   COCKROACH_IMAGE,
   DEFAULT_PUBLIC_SERVICE,
@@ -83,7 +84,7 @@ export class CockroachSqlClient extends Construct {
                   { name: "HOME", value: "/tmp" },
                 ],
                 securityContext: containerSecurityContext,
-                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+                resources: { requests: { ...SQL_CLIENT_REQUESTS }, limits: { cpu: "1", memory: "512Mi" } },
                 volumeMount: certsVolumeMounts,
               },
             ],

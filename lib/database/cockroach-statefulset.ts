@@ -24,6 +24,8 @@ import {
   CERTIFICATE_REVISION_ANNOTATION,
   DATABASE_NODE_COMPONENT,
   DATA_DIR,
+  DEFAULT_COCKROACH_CPU,
+  DEFAULT_COCKROACH_MEMORY,
   METRICS_SERVICE_LABEL,
   DEFAULT_PUBLIC_SERVICE,
   NODE_CERTS_SECRET,
@@ -171,9 +173,9 @@ export class CockroachStatefulSet extends Construct {
         fail(`locality.${tier}`, props.locality[tier], "Use letters, digits, '.', '_' or '-' (no ',' or '='), e.g. \"aws\" or \"us-west-2\".");
       }
     }
-    const cpu = props.cpu ?? "4";
+    const cpu = props.cpu ?? DEFAULT_COCKROACH_CPU;
     const cpuMillis = parseCpuMillis("cpu", cpu);
-    const memory = props.memory ?? "16Gi";
+    const memory = props.memory ?? DEFAULT_COCKROACH_MEMORY;
     const memoryBytes = parseMemoryBytes("memory", memory);
     if (memoryBytes < 2 * 2 ** 30) fail("memory", memory, "Give each node at least \"2Gi\" (CockroachDB advises 4 GiB per vCPU).");
     const storageSize = props.storageSize ?? "100Gi";

@@ -49,6 +49,12 @@ export const DATABASE_POD_LABELS: Readonly<Record<string, string>> = { "app.kube
 /** The `app.kubernetes.io/component` of the CockroachDB nodes themselves. */
 export const DATABASE_NODE_COMPONENT = "database";
 
+/** CockroachStatefulSet's CPU and memory (request = limit) unless told otherwise: fits 8 vCPU / 32 GiB nodes next to the router. */
+export const DEFAULT_COCKROACH_CPU = "4";
+export const DEFAULT_COCKROACH_MEMORY = "16Gi";
+/** The SQL client pod's requests (its limits are 1 CPU / 512Mi). */
+export const SQL_CLIENT_REQUESTS = { cpu: "100m", memory: "256Mi" } as const;
+
 /** Selects one StatefulSet's pods. */
 export function selectorLabels(instance: string): Record<string, string> {
   return { ...DATABASE_POD_LABELS, "app.kubernetes.io/instance": instance };

@@ -100,6 +100,12 @@ export interface InitScriptOptions {
    * @default none
    */
   readonly afterJoin?: readonly string[];
+  /**
+   * Environment variable that may hold the organization the license was issued to, set as
+   * `cluster.organization` before the license (an organization-bound key needs it).
+   * @default none
+   */
+  readonly licenseOrganizationEnv?: string;
 }
 
 /**
@@ -130,7 +136,7 @@ export function initScript(o: InitScriptOptions): string {
     "  sleep 10",
     "done",
     'echo "The cluster is initialised."',
-    ...(o.licenseEnv ? licenseLines(o.licenseEnv, certs) : []),
+    ...(o.licenseEnv ? licenseLines(o.licenseEnv, certs, o.licenseOrganizationEnv) : []),
     `expected=${o.expectedNodes}`,
     "while :; do",
     `  joined="$(timeout 30 cockroach node ls ${certs} --host="$init_host" --format=csv 2>/dev/null | tail -n +2 | wc -l)"`,
@@ -154,13 +160,27 @@ export function initScript(o: InitScriptOptions): string {
  * a 7-day grace period. The key is spliced into SQL, so anything but a key's own characters
  * (base64 and the `crl-0-` prefix) is refused rather than quoted; the key is never echoed.
  */
-function licenseLines(env: string, certs: string): string[] {
+function licenseLines(env: string, certs: string, organizationEnv: string | undefined): string[] {
+  // The organization is free text: doubled single quotes make it one SQL string literal, and
+  // bash expands it inside double quotes without evaluating it again.
+  const organization = organizationEnv
+    ? [
+        `  organization="\${${organizationEnv}:-}"`,
+        '  if [ -n "$organization" ]; then',
+        "    q=\"'\"",
+        '    organization_sql="${organization//$q/$q$q}"',
+        `    until timeout 60 cockroach sql ${certs} --host="$init_host" --execute="SET CLUSTER SETTING cluster.organization = '$organization_sql'" >/dev/null; do sleep 10; done`,
+        '    echo "Set cluster.organization for the license."',
+        "  fi",
+      ]
+    : [];
   return [
     `license="\${${env}:-}"`,
     'if [ -z "$license" ]; then',
     '  echo "No license key: a multi-node cluster runs on a 7-day grace period without one."',
     "else",
     '  case "$license" in *[!A-Za-z0-9+/=_.-]*) echo "The license key holds characters no key has; check its Secret." >&2; exit 1 ;; esac',
+    ...organization,
     `  until timeout 60 cockroach sql ${certs} --host="$init_host" --execute="SET CLUSTER SETTING enterprise.license = '$license'" >/dev/null; do sleep 10; done`,
     '  echo "Applied the license key."',
     "fi",

@@ -58,6 +58,19 @@ export interface ClusterCredentials {
 }
 
 /**
+ * Annotations (Go regexps, as the kubernetes provider's `ignore_annotations` takes them) that
+ * controllers write onto objects this project creates, so Terraform neither shows nor reverts
+ * them and a second plan is empty:
+ * - `internal.skupper.io/*`: Skupper 2.2.1 records which sslProfile revision a kubernetes.io/tls
+ *   Secret backs (internal.skupper.io/tls-profile-context, internal/kube/secrets/context.go) on
+ *   every such Secret its router uses: the link Secrets.
+ * - `cloud.google.com/neg` and `-neg-status`: GKE's NEG controller annotates Services on
+ *   VPC-native clusters (terraform-provider-kubernetes issue 445).
+ * The provider itself already ignores `*.kubernetes.io` keys (not app. and service.beta.).
+ */
+export const CONTROLLER_WRITTEN_ANNOTATIONS: readonly string[] = ["^internal\\.skupper\\.io/", "^cloud\\.google\\.com/neg(-status)?$"];
+
+/**
  * Creates the kubernetes provider for one cluster in `scope` (id `kubernetes`), and the helm
  * provider (id `helm`) when `helm` is first read: a stack that installs no chart then has no
  * helm provider to download and configure. The helm provider 3.x takes `kubernetes` as an
@@ -68,6 +81,7 @@ export function createSiteProviders(scope: Construct, credentials: ClusterCreden
   const { exec, ...connection } = credentials;
   const kubernetes = new KubernetesProvider(scope, "kubernetes", {
     ...connection,
+    ignoreAnnotations: [...CONTROLLER_WRITTEN_ANNOTATIONS],
     exec: exec ? [exec] : undefined,
     alias,
   });

@@ -3,6 +3,10 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { checkDnsLabel, checkNamespace, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
 
+/** The production router requests (upstream advice: 2 CPU); the node-fit check counts them. */
+export const DEFAULT_ROUTER_CPU_REQUEST = "2";
+export const DEFAULT_ROUTER_MEMORY_REQUEST = "1Gi";
+
 /** Sizing name SkupperSite selects unless told otherwise. */
 export const DEFAULT_SKUPPER_ROUTER_SIZING = "cockroachdb";
 
@@ -56,9 +60,9 @@ export class SkupperRouterSizing extends Construct {
   constructor(scope: Construct, id: string, props: SkupperRouterSizingProps) {
     super(scope, id);
     this.sizingName = checkDnsLabel("name", props.name ?? DEFAULT_SKUPPER_ROUTER_SIZING);
-    const cpuRequest = props.routerCpuRequest ?? "2";
+    const cpuRequest = props.routerCpuRequest ?? DEFAULT_ROUTER_CPU_REQUEST;
     const cpuLimit = props.routerCpuLimit ?? "2";
-    const memoryRequest = props.routerMemoryRequest ?? "1Gi";
+    const memoryRequest = props.routerMemoryRequest ?? DEFAULT_ROUTER_MEMORY_REQUEST;
     const memoryLimit = props.routerMemoryLimit ?? "2Gi";
     if (parseCpuMillis("routerCpuRequest", cpuRequest) > parseCpuMillis("routerCpuLimit", cpuLimit)) {
       fail("routerCpuRequest", cpuRequest, `It exceeds routerCpuLimit (${cpuLimit}); a request may not exceed its limit.`);

@@ -18,7 +18,8 @@ import {
 } from "../../lib/core/validation";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
 import { FULL_MESH_MAX_SITES } from "../../lib/skupper/mesh";
-import { COCKROACH_IMAGE } from "../../lib/database/common";
+import { COCKROACH_IMAGE, DEFAULT_COCKROACH_CPU, DEFAULT_COCKROACH_MEMORY } from "../../lib/database/common";
+import { checkPodsFitNodes } from "../../lib/sites/node-fit";
 import { cockroachImageVersion } from "../../lib/database/upgrade-path";
 import { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, regionFailureCapacity } from "../../lib/database/sites";
 import {
@@ -193,6 +194,7 @@ interface TopLevel {
   readonly statefulSetPrefix?: string;
   readonly clusterDomain?: string;
   readonly survivalGoal?: SurvivalGoal;
+  readonly cockroach?: { readonly cpu?: string; readonly memory?: string };
   readonly networkPolicies: boolean;
 }
 
@@ -206,6 +208,7 @@ function topLevel(raw: unknown): TopLevel {
     statefulSetPrefix: field(shape.statefulSetPrefix, "statefulSetPrefix"),
     clusterDomain: field(shape.clusterDomain, "clusterDomain"),
     survivalGoal: field(shape.survivalGoal, "survivalGoal"),
+    cockroach: field(shape.cockroach, "cockroach"),
     networkPolicies: field(shape.security, "security")?.networkPolicies ?? true,
   };
 }
@@ -392,6 +395,19 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
         );
       }
       if (site.cloud === "gcp") siteCheck(at, problems, () => checkGkeNodeCount("nodes.count", site.nodes.count, site.zones.length));
+      if (top.cockroach) {
+        const { cockroach } = top;
+        siteCheck(at, problems, () =>
+          checkPodsFitNodes({
+            cloud: site.cloud,
+            machineType: site.nodes.machineType,
+            nodeCount: site.nodes.count,
+            replicas: site.replicas,
+            databaseCpu: cockroach.cpu ?? DEFAULT_COCKROACH_CPU,
+            databaseMemory: cockroach.memory ?? DEFAULT_COCKROACH_MEMORY,
+          }),
+        );
+      }
       if (site.cloud === "aws") siteCheck(at, problems, () => checkAdminPrincipalArns("adminPrincipalArns", site.adminPrincipalArns));
       siteCheck(at, problems, () => checkSiteNetwork(site));
       cidrs.push(...siteCidrs(site, at));

@@ -251,6 +251,43 @@ describeWithBash("cluster init script with a license", () => {
   });
 });
 
+describeWithBash("cluster init script with a license bound to an organization", () => {
+  const script = initScript({
+    initHost: "crdb-aws-0.db.svc.cluster.local:26257",
+    probeHosts: ["crdb-aws-0.db.svc.cluster.local:26257"],
+    expectedNodes: 1,
+    statements: [],
+    licenseEnv: "COCKROACH_LICENSE",
+    licenseOrganizationEnv: "COCKROACH_LICENSE_ORGANIZATION",
+  });
+  function run(env: Record<string, string>) {
+    const state = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-org-"));
+    const callsFile = path.join(state, "calls");
+    const stubs = stubDir({ cockroach: `${RECORD}\ncase "$1" in node) echo id; echo 1 ;; esac\nexit 0`, sleep: "exit 0" });
+    const result = runBash(script, stubs, { CALLS: callsFile, ...env });
+    return { result, sql: calls(callsFile).filter((c) => c[1] === "sql").map((c) => c[4]) };
+  }
+
+  test("sets cluster.organization before the key, as one SQL string whatever it holds", () => {
+    const { result, sql } = run({ COCKROACH_LICENSE: "crl-0-ChB0ZXN0", COCKROACH_LICENSE_ORGANIZATION: `O'Brien & "Sons"; $(touch /tmp/x) \`id\`` });
+    expect(result.status).toBe(0);
+    const settings = sql.filter((s) => s.includes("SET CLUSTER SETTING"));
+    expect(settings).toEqual([
+      `--execute=SET CLUSTER SETTING cluster.organization = 'O''Brien & "Sons"; $(touch /tmp/x) \`id\`'`,
+      "--execute=SET CLUSTER SETTING enterprise.license = 'crl-0-ChB0ZXN0'",
+    ]);
+    expect(result.stdout).toContain("Set cluster.organization for the license.");
+  });
+
+  test("without an organization, or without a key, it sets no organization", () => {
+    for (const env of [{ COCKROACH_LICENSE: "crl-0-ChB0ZXN0" }, { COCKROACH_LICENSE_ORGANIZATION: "Acme" }] as Record<string, string>[]) {
+      const { result, sql } = run(env);
+      expect(result.status).toBe(0);
+      expect(sql.filter((s) => s.includes("cluster.organization"))).toEqual([]);
+    }
+  });
+});
+
 test("shellQuote survives single quotes", () => {
   expect(shellQuote("it's")).toBe("'it'\\''s'");
 });

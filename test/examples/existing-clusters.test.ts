@@ -1,3 +1,4 @@
+import { CONTROLLER_WRITTEN_ANNOTATIONS } from "../../lib/sites/site-providers";
 import { Testing } from "cdktf";
 import { buildExistingClusters } from "../../examples/existing-clusters/main";
 
@@ -23,7 +24,7 @@ describe("examples/existing-clusters", () => {
   test("each cluster stack talks to its own kubeconfig context and exposes its pods to the others", () => {
     for (const name of ["dc1", "dc2", "dc3"]) {
       const json = stacks[`${name}-database`];
-      expect(json.provider.kubernetes).toEqual([{ config_path: "/home/ops/.kube/config", config_context: `${name}-admin` }]);
+      expect(json.provider.kubernetes).toEqual([{ config_path: "/home/ops/.kube/config", config_context: `${name}-admin`, ignore_annotations: CONTROLLER_WRITTEN_ANNOTATIONS }]);
       const manifests: Json[] = Object.values(json.resource.kubernetes_manifest).map((m: Json) => m.manifest);
       expect(manifests.filter((m) => m.kind === "Connector")).toHaveLength(3);
       expect(manifests.filter((m) => m.kind === "Listener").map((m) => m.spec.host)).not.toContain(`crdb-${name}-0`);

@@ -1,3 +1,4 @@
+import { CONTROLLER_WRITTEN_ANNOTATIONS } from "../../lib/sites/site-providers";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -15,7 +16,7 @@ describe("examples/single-cluster", () => {
   const resources = (type: string): Json[] => Object.values(json.resource[type] ?? {});
 
   test("talks to the existing cluster through the given kubeconfig", () => {
-    expect(json.provider.kubernetes).toEqual([{ config_path: "/home/me/.kube/config", config_context: "lab" }]);
+    expect(json.provider.kubernetes).toEqual([{ config_path: "/home/me/.kube/config", config_context: "lab", ignore_annotations: CONTROLLER_WRITTEN_ANNOTATIONS }]);
   });
 
   test("creates the namespace first, then the certificate Secrets, the database and the client", () => {

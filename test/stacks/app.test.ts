@@ -1,3 +1,4 @@
+import { CONTROLLER_WRITTEN_ANNOTATIONS } from "../../lib/sites/site-providers";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -169,9 +170,24 @@ describe("the default app (EKS + GKE + AKS)", () => {
     const secret = values(init, "kubernetes_secret_v1")[0];
     expect(secret.data.license).toBe("${var.cockroach_license}");
     const job = values(init, "kubernetes_job_v1")[0];
-    expect(job.spec.template.metadata.annotations["cockroachdb.com/license-revision"]).toBe("${sha256(var.cockroach_license)}");
+    expect(job.spec.template.metadata.annotations["cockroachdb.com/license-revision"]).toBe('${sha256(join("\\n", [var.cockroach_license, var.cockroach_license_organization]))}');
     expect(job.spec.template.spec.container[0].env[0].value_from.secret_key_ref.name).toBe("${kubernetes_secret_v1.license.metadata[0].name}");
-    expect(JSON.stringify(job)).not.toMatch(/var\.cockroach_license[^)]/);
+    // The key appears only hashed.
+    expect(JSON.stringify(job).replace(/\$\{sha256\([^}]*\)\}/g, "")).not.toContain("var.cockroach_license");
+  });
+
+  test("the license's organization comes from a plain variable into the same Secret and re-runs the Job when it changes", () => {
+    const init = stacks["cluster-init"];
+    expect(init.variable.cockroach_license_organization).toMatchObject({ type: "string", default: "" });
+    expect(init.variable.cockroach_license_organization.sensitive).toBeUndefined();
+    expect(init.variable.cockroach_license_organization.validation[0].condition).toContain("[:cntrl:]");
+    expect(values(init, "kubernetes_secret_v1")[0].data.organization).toBe("${var.cockroach_license_organization}");
+    const job = values(init, "kubernetes_job_v1").find((j) => j.metadata.labels["app.kubernetes.io/component"] === "init");
+    expect(job.spec.template.metadata.annotations["cockroachdb.com/license-revision"]).toContain("var.cockroach_license_organization");
+    expect(job.spec.template.spec.container[0].env[1]).toEqual({
+      name: "COCKROACH_LICENSE_ORGANIZATION",
+      value_from: { secret_key_ref: { name: "${kubernetes_secret_v1.license.metadata[0].name}", key: "organization", optional: true } },
+    });
   });
 
   test("cluster stacks use only their cloud's provider; account identifiers come from variables", () => {
@@ -209,7 +225,7 @@ describe("other topologies", () => {
     );
     const { stacks, dependencies } = synthApp(topology);
     expect(stacks["lab-cluster"]).toBeUndefined();
-    expect(stacks["lab-platform"].provider.kubernetes).toEqual([{ config_path: "/etc/kube/lab.yaml", config_context: "lab-admin" }]);
+    expect(stacks["lab-platform"].provider.kubernetes).toEqual([{ config_path: "/etc/kube/lab.yaml", config_context: "lab-admin", ignore_annotations: CONTROLLER_WRITTEN_ANNOTATIONS }]);
     expect(values(stacks["lab-database"], "kubernetes_stateful_set_v1")[0].spec.volume_claim_template[0].spec.storage_class_name).toBe("fast");
     expect(dependencies["lab-platform"]).toEqual(["pki"]);
     expect(stacks["lab-database"].output.sql_shell.value).toContain("kubectl --kubeconfig /etc/kube/lab.yaml --context lab-admin --namespace cockroachdb exec");
