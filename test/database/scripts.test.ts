@@ -215,13 +215,17 @@ describeWithBash("cluster init script with a license", () => {
     expectedNodes: 1,
     statements: [],
     licenseEnv: "COCKROACH_LICENSE",
+    licenseOrganizationEnv: "COCKROACH_LICENSE_ORGANIZATION",
   });
   // A cluster that is already initialised and answers every SQL statement.
-  function run(license: string | undefined) {
+  function run(license: string | undefined, organization?: string) {
     const state = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-license-"));
     const callsFile = path.join(state, "calls");
     const stubs = stubDir({ cockroach: `${RECORD}\ncase "$1" in node) echo id; echo 1 ;; esac\nexit 0`, sleep: "exit 0" });
-    const result = runBash(script, stubs, { CALLS: callsFile, ...(license === undefined ? {} : { COCKROACH_LICENSE: license }) });
+    const env: Record<string, string> = { CALLS: callsFile };
+    if (license !== undefined) env.COCKROACH_LICENSE = license;
+    if (organization !== undefined) env.COCKROACH_LICENSE_ORGANIZATION = organization;
+    const result = runBash(script, stubs, env);
     return { result, sql: calls(callsFile).filter((c) => c[1] === "sql").map((c) => c[4]) };
   }
 
@@ -249,30 +253,11 @@ describeWithBash("cluster init script with a license", () => {
     expect(result.stderr).not.toContain("DROP");
     expect(sql.filter((s) => s.includes("enterprise.license"))).toEqual([]);
   });
-});
-
-describeWithBash("cluster init script with a license bound to an organization", () => {
-  const script = initScript({
-    initHost: "crdb-aws-0.db.svc.cluster.local:26257",
-    probeHosts: ["crdb-aws-0.db.svc.cluster.local:26257"],
-    expectedNodes: 1,
-    statements: [],
-    licenseEnv: "COCKROACH_LICENSE",
-    licenseOrganizationEnv: "COCKROACH_LICENSE_ORGANIZATION",
-  });
-  function run(env: Record<string, string>) {
-    const state = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-org-"));
-    const callsFile = path.join(state, "calls");
-    const stubs = stubDir({ cockroach: `${RECORD}\ncase "$1" in node) echo id; echo 1 ;; esac\nexit 0`, sleep: "exit 0" });
-    const result = runBash(script, stubs, { CALLS: callsFile, ...env });
-    return { result, sql: calls(callsFile).filter((c) => c[1] === "sql").map((c) => c[4]) };
-  }
 
   test("sets cluster.organization before the key, as one SQL string whatever it holds", () => {
-    const { result, sql } = run({ COCKROACH_LICENSE: "crl-0-ChB0ZXN0", COCKROACH_LICENSE_ORGANIZATION: `O'Brien & "Sons"; $(touch /tmp/x) \`id\`` });
+    const { result, sql } = run("crl-0-ChB0ZXN0", `O'Brien & "Sons"; $(touch /tmp/x) \`id\``);
     expect(result.status).toBe(0);
-    const settings = sql.filter((s) => s.includes("SET CLUSTER SETTING"));
-    expect(settings).toEqual([
+    expect(sql.filter((s) => s.includes("SET CLUSTER SETTING"))).toEqual([
       `--execute=SET CLUSTER SETTING cluster.organization = 'O''Brien & "Sons"; $(touch /tmp/x) \`id\`'`,
       "--execute=SET CLUSTER SETTING enterprise.license = 'crl-0-ChB0ZXN0'",
     ]);
@@ -280,8 +265,8 @@ describeWithBash("cluster init script with a license bound to an organization", 
   });
 
   test("without an organization, or without a key, it sets no organization", () => {
-    for (const env of [{ COCKROACH_LICENSE: "crl-0-ChB0ZXN0" }, { COCKROACH_LICENSE_ORGANIZATION: "Acme" }] as Record<string, string>[]) {
-      const { result, sql } = run(env);
+    for (const [license, organization] of [["crl-0-ChB0ZXN0", undefined], [undefined, "Acme"]]) {
+      const { result, sql } = run(license, organization);
       expect(result.status).toBe(0);
       expect(sql.filter((s) => s.includes("cluster.organization"))).toEqual([]);
     }
