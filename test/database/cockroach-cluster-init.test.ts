@@ -39,6 +39,7 @@ describe("CockroachClusterInit", () => {
     const pod = job.spec.template.spec;
     expect(pod.container[0].env).toEqual([
       { name: "COCKROACH_LICENSE", value_from: { secret_key_ref: { name: "crdb-license", key: "license", optional: true } } },
+      { name: "COCKROACH_LICENSE_ORGANIZATION", value_from: { secret_key_ref: { name: "crdb-license", key: "organization", optional: true } } },
     ]);
     expect(renderedByTerraform(pod.container[0].command[2])).toContain('license="${COCKROACH_LICENSE:-}"');
     expect(job.spec.template.metadata.annotations).toEqual({ "cockroachdb.com/license-revision": "abc123" });

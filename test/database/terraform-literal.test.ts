@@ -37,6 +37,7 @@ const written = [
     expectedNodes: 9,
     statements: ["ALTER RANGE default CONFIGURE ZONE USING num_replicas = 5"],
     licenseEnv: "COCKROACH_LICENSE",
+    licenseOrganizationEnv: "COCKROACH_LICENSE_ORGANIZATION",
   }),
 ];
 

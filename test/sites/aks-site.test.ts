@@ -1,3 +1,4 @@
+import { CONTROLLER_WRITTEN_ANNOTATIONS } from "../../lib/sites/site-providers";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AksSite, AksSiteProps } from "../../lib/sites/aks-site";
@@ -197,10 +198,11 @@ describe("AksSite.connect (cross-stack)", () => {
       cluster_ca_certificate: expect.stringMatching(remote),
       client_certificate: expect.stringMatching(remote),
       client_key: expect.stringMatching(remote),
+      ignore_annotations: CONTROLLER_WRITTEN_ANNOTATIONS,
     });
     expect(kubernetes.client_key).toContain("client_key");
     const [helm] = json.provider.helm;
-    const connection = Object.fromEntries(Object.entries(kubernetes).filter(([key]) => key !== "alias"));
+    const connection = Object.fromEntries(Object.entries(kubernetes).filter(([key]) => key !== "alias" && key !== "ignore_annotations"));
     expect(helm).toEqual({ alias: "azure", kubernetes: connection });
     expect(Object.keys(json.data)).toEqual(["terraform_remote_state"]);
     expect(Object.keys(json.terraform.required_providers).sort()).toEqual(["helm", "kubernetes"]);

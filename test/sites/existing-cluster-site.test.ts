@@ -1,3 +1,4 @@
+import { CONTROLLER_WRITTEN_ANNOTATIONS } from "../../lib/sites/site-providers";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { ExistingClusterSite, ExistingClusterSiteProps } from "../../lib/sites/existing-cluster-site";
@@ -31,7 +32,7 @@ describe("ExistingClusterSite", () => {
     expect(providers.helm.terraformResourceType).toBe("helm");
     expect(site.ensureStorageClass(stack, "sc", providers.kubernetes)).toBe("fast-ssd");
     const json = synthJson(stack);
-    expect(json.provider.kubernetes).toEqual([{ alias: "onprem", config_path: "~/.kube/config", config_context: "onprem-admin" }]);
+    expect(json.provider.kubernetes).toEqual([{ alias: "onprem", config_path: "~/.kube/config", config_context: "onprem-admin", ignore_annotations: CONTROLLER_WRITTEN_ANNOTATIONS }]);
     expect(json.provider.helm).toEqual([{ alias: "onprem", kubernetes: { config_path: "~/.kube/config", config_context: "onprem-admin" } }]);
     expect(json.resource).toBeUndefined();
   });
@@ -57,7 +58,7 @@ describe("ExistingClusterSite", () => {
     void site.connect(stack, "k8s").helm;
     const json = synthJson(stack);
     const connection = { host: "https://203.0.113.10:6443", cluster_ca_certificate: CA, token: "${var.onprem_token}" };
-    expect(json.provider.kubernetes).toEqual([connection]);
+    expect(json.provider.kubernetes).toEqual([{ ...connection, ignore_annotations: CONTROLLER_WRITTEN_ANNOTATIONS }]);
     expect(json.provider.helm).toEqual([{ kubernetes: connection }]);
   });
 
