@@ -169,7 +169,7 @@ function licenseLines(env: string, certs: string, organizationEnv: string | unde
         '  if [ -n "$organization" ]; then',
         "    q=\"'\"",
         '    organization_sql="${organization//$q/$q$q}"',
-        `    until timeout 60 cockroach sql ${certs} --host="$init_host" --execute="SET CLUSTER SETTING cluster.organization = '$organization_sql'" >/dev/null; do sleep 10; done`,
+        `    until timeout 60 cockroach sql ${certs} --host="$init_host" >/dev/null <<<"SET CLUSTER SETTING cluster.organization = '$organization_sql'"; do sleep 10; done`,
         '    echo "Set cluster.organization for the license."',
         "  fi",
       ]
@@ -181,7 +181,8 @@ function licenseLines(env: string, certs: string, organizationEnv: string | unde
     "else",
     '  case "$license" in *[!A-Za-z0-9+/=_.-]*) echo "The license key holds characters no key has; check its Secret." >&2; exit 1 ;; esac',
     ...organization,
-    `  until timeout 60 cockroach sql ${certs} --host="$init_host" --execute="SET CLUSTER SETTING enterprise.license = '$license'" >/dev/null; do sleep 10; done`,
+    // On stdin (a here-string, no process of its own): argv is readable by every process of the pod.
+    `  until timeout 60 cockroach sql ${certs} --host="$init_host" >/dev/null <<<"SET CLUSTER SETTING enterprise.license = '$license'"; do sleep 10; done`,
     '  echo "Applied the license key."',
     "fi",
   ];

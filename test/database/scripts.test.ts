@@ -221,18 +221,22 @@ describeWithBash("cluster init script with a license", () => {
   function run(license: string | undefined, organization?: string) {
     const state = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-license-"));
     const callsFile = path.join(state, "calls");
-    const stubs = stubDir({ cockroach: `${RECORD}\ncase "$1" in node) echo id; echo 1 ;; esac\nexit 0`, sleep: "exit 0" });
+    // sql records its stdin as one more argument, so the test sees the statement and where it came from.
+    const stubs = stubDir({ cockroach: `case "$1" in sql) set -- "$@" "stdin=$(cat)" ;; esac\n${RECORD}\ncase "$1" in node) echo id; echo 1 ;; esac\nexit 0`, sleep: "exit 0" });
     const env: Record<string, string> = { CALLS: callsFile };
     if (license !== undefined) env.COCKROACH_LICENSE = license;
     if (organization !== undefined) env.COCKROACH_LICENSE_ORGANIZATION = organization;
     const result = runBash(script, stubs, env);
-    return { result, sql: calls(callsFile).filter((c) => c[1] === "sql").map((c) => c[4]) };
+    const sqlCalls = calls(callsFile).filter((c) => c[1] === "sql");
+    // The key never reaches argv: only the recorded stdin may hold it.
+    for (const call of sqlCalls) expect(call.slice(0, -1).join(" ")).not.toContain("ChB0ZXN0");
+    return { result, sql: sqlCalls.map((c) => c.at(-1)!) };
   }
 
   test("applies the key right after init and never prints it", () => {
     const { result, sql } = run("crl-0-ChB0ZXN0+/=_.-");
     expect(result.status).toBe(0);
-    expect(sql).toContain("--execute=SET CLUSTER SETTING enterprise.license = 'crl-0-ChB0ZXN0+/=_.-'");
+    expect(sql).toContain("stdin=SET CLUSTER SETTING enterprise.license = 'crl-0-ChB0ZXN0+/=_.-'");
     expect(result.stdout + result.stderr).not.toContain("ChB0ZXN0");
     expect(result.stdout).toContain("Applied the license key.");
   });
@@ -258,8 +262,8 @@ describeWithBash("cluster init script with a license", () => {
     const { result, sql } = run("crl-0-ChB0ZXN0", `O'Brien & "Sons"; $(touch /tmp/x) \`id\``);
     expect(result.status).toBe(0);
     expect(sql.filter((s) => s.includes("SET CLUSTER SETTING"))).toEqual([
-      `--execute=SET CLUSTER SETTING cluster.organization = 'O''Brien & "Sons"; $(touch /tmp/x) \`id\`'`,
-      "--execute=SET CLUSTER SETTING enterprise.license = 'crl-0-ChB0ZXN0'",
+      `stdin=SET CLUSTER SETTING cluster.organization = 'O''Brien & "Sons"; $(touch /tmp/x) \`id\`'`,
+      "stdin=SET CLUSTER SETTING enterprise.license = 'crl-0-ChB0ZXN0'",
     ]);
     expect(result.stdout).toContain("Set cluster.organization for the license.");
   });

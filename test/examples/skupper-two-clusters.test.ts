@@ -52,7 +52,9 @@ describe("examples/skupper-two-clusters", () => {
     expect(link.metadata.name).toBe("link-to-west");
     expect(link.spec.endpoints).toMatch(/data\.terraform_remote_state\.[^.]+\.outputs\./);
     expect(JSON.stringify(links.data.terraform_remote_state)).toContain("west-database");
-    expect(stack("east-database").provider.kubernetes).toEqual([{ config_path: "/home/ops/.kube/config", config_context: "east" }]);
+    expect(stack("east-database").provider.kubernetes).toEqual([
+      { config_path: "/home/ops/.kube/config", config_context: "east", ignore_annotations: ["^internal\\.skupper\\.io/", "^cloud\\.google\\.com/neg(-status)?$"] },
+    ]);
   });
 
   crdTest("every Skupper object validates against the Skupper 2.2.1 CRDs", () => {
