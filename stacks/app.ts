@@ -3,7 +3,7 @@ import { ExistingClusterSite } from "../lib/sites/existing-cluster-site";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { SkupperLinkPlan, acceptsLinks, planLinks, validateMesh } from "../lib/skupper/mesh";
 import { podNames } from "../lib/core/naming";
-import { ClusterInitStack } from "./cluster-init-stack";
+import { ClusterInitStack, chooseInitSite, rootClientSiteNames, runsSqlClientPod } from "./cluster-init-stack";
 import { ClusterStack } from "./cluster-stack";
 import { DatabaseStack } from "./database-stack";
 import { LinksStack } from "./links-stack";
@@ -54,7 +54,11 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
         })
       : clusters.find((cluster) => cluster.site.siteName === site.name)!.site,
   );
-  const platforms = kubernetesSites.map((site, i) => new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki }));
+  const initSiteName = chooseInitSite(kubernetesSites).site.siteName;
+  const rootClientSites = rootClientSiteNames(topology, initSiteName);
+  const platforms = kubernetesSites.map(
+    (site, i) => new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki, holdsRootClient: rootClientSites.has(site.siteName) }),
+  );
   const databases = kubernetesSites.map(
     (site, i) =>
       new DatabaseStack(app, {
@@ -63,6 +67,8 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
         siteSpec: topology.sites[i],
         platform: platforms[i],
         pki,
+        holdsRootClient: rootClientSites.has(site.siteName),
+        sqlClientPod: runsSqlClientPod(topology.sites[i], initSiteName),
         backupIdentity: clusters.find((cluster) => cluster.site.siteName === site.siteName)?.backupStorage,
       }),
   );

@@ -4,11 +4,12 @@ import { Construct } from "constructs";
 import { waitBudgetMinutes } from "../lib/core/credential-lifetimes";
 import { CockroachClusterInit, INIT_WAIT_SLACK_MINUTES } from "../lib/database/cockroach-cluster-init";
 import { CockroachUpgradeFinalize } from "../lib/database/cockroach-upgrade-finalize";
+import { OPERATOR_SQL_USER } from "../lib/database/common";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
 import { DeploymentStack } from "./deployment-stack";
 import { CLUSTER_INIT_STACK, databaseSites } from "./naming";
 import { connectToSite } from "./site-connection";
-import type { Topology } from "./topology/types";
+import type { Site, Topology } from "./topology/types";
 import { CockroachProvisioning } from "../lib/database/cockroach-cluster-init";
 import { SQL_USER_SECRET_KEYS, sqlUserSecretName } from "../lib/database/sql-users";
 import { planBackups } from "./backup";
@@ -33,6 +34,20 @@ export function chooseInitSite(sites: readonly KubernetesSite[]): { site: Kubern
   if (roomy) return { site: roomy, timeoutMinutes: INIT_TIMEOUT_MINUTES };
   const budget = Math.floor(waitBudgetMinutes(sites[0].credentialLifetimeMinutes));
   return { site: sites[0], timeoutMinutes: Math.max(5, budget - INIT_WAIT_SLACK_MINUTES) };
+}
+
+/**
+ * The sites that hold the root client certificate: the init site (its init and finalize Jobs
+ * run as root), every site in cockroach.rootClientSites, and every site whose SQL client pod
+ * runs (it mounts the certificate); by default that is the init site alone.
+ */
+export function rootClientSiteNames(topology: Topology, initSiteName: string): ReadonlySet<string> {
+  return new Set([initSiteName, ...topology.cockroach.rootClientSites, ...topology.sites.filter((s) => runsSqlClientPod(s, initSiteName)).map((s) => s.name)]);
+}
+
+/** sqlClientPod where the topology sets it; otherwise the pod runs in the init site only. */
+export function runsSqlClientPod(site: Site, initSiteName: string): boolean {
+  return site.sqlClientPod ?? site.name === initSiteName;
 }
 
 export interface ClusterInitStackProps {
@@ -116,6 +131,7 @@ export class ClusterInitStack extends DeploymentStack {
  */
 export function provisioningOf(topology: Topology): CockroachProvisioning {
   return {
+    operatorUser: OPERATOR_SQL_USER,
     schedules: planBackups(topology).map((target) => ({
       label: target.label,
       uri: target.uri,

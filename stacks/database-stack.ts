@@ -4,7 +4,7 @@ import { terraformLiteral } from "../lib/core/terraform-strings";
 import { Construct } from "constructs";
 import { remotePodNames } from "../lib/core/naming";
 import { WorkloadIdentityBinding } from "../lib/backup/backup-storage";
-import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE } from "../lib/database/common";
+import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, OPERATOR_CLIENT_CERTS_SECRET, OPERATOR_SQL_USER, ROOT_CLIENT_CERTS_SECRET } from "../lib/database/common";
 import { cockroachImageVersion } from "../lib/database/upgrade-path";
 import { warn } from "../lib/core/warnings";
 import { sqlUserSecretName } from "../lib/database/sql-users";
@@ -36,6 +36,10 @@ export interface DatabaseStackProps {
   readonly pki: PkiStack;
   /** What the CockroachDB ServiceAccount and pods carry so the cloud's workload identity reaches the backup storage. */
   readonly backupIdentity?: WorkloadIdentityBinding;
+  /** This site holds the root client certificate, so its scale-down Job may decommission. */
+  readonly holdsRootClient: boolean;
+  /** Run the idle SQL client pod here (runsSqlClientPod). */
+  readonly sqlClientPod: boolean;
 }
 
 /**
@@ -90,11 +94,27 @@ export class DatabaseStack extends DeploymentStack {
       survivalGoal: topology.survivalGoal,
       namespace,
       image: topology.cockroach.image,
+      ...(props.holdsRootClient
+        ? { clientCertsSecretName: ROOT_CLIENT_CERTS_SECRET, sqlUser: "root" }
+        : {
+            clientCertsSecretName: OPERATOR_CLIENT_CERTS_SECRET,
+            sqlUser: OPERATOR_SQL_USER,
+            withoutRootFix: `add "${site.siteName}" to cockroach.rootClientSites, deploy (this site then holds the root client certificate and this Job decommissions them), and remove it again once the site has shrunk.`,
+          }),
     });
     // A new image rolls one site at a time, with the downgrade option set before a new major starts.
     const image = topology.cockroach.image ?? COCKROACH_IMAGE;
     if (cockroachImageVersion("cockroach.image", image)) {
-      const rolloutGuard = new CockroachRolloutGuard(this, "rollout-guard", { provider: kubernetes, siteName: site.siteName, sites, namespace, image });
+      const rolloutGuard = new CockroachRolloutGuard(this, "rollout-guard", {
+        provider: kubernetes,
+        siteName: site.siteName,
+        sites,
+        namespace,
+        image,
+        // Lists the nodes and sets a cluster setting: the operator suffices, in every site.
+        clientCertsSecretName: OPERATOR_CLIENT_CERTS_SECRET,
+        sqlUser: OPERATOR_SQL_USER,
+      });
       addDependsOn(this.database.statefulSet, scaleDown.job, rolloutGuard.job);
       const statefulSet = this.database.statefulSet;
       statefulSet.lifecycle = { ...statefulSet.lifecycle, precondition: [...(statefulSet.lifecycle?.precondition ?? []), rolloutGuard.precondition] };
@@ -139,7 +159,7 @@ export class DatabaseStack extends DeploymentStack {
       siteSpec.cloud === "existing"
         ? `kubectl --kubeconfig ${shellPath(siteSpec.kubeconfig.path)} ${shellCommand(["--context", siteSpec.kubeconfig.context, "--namespace", namespace])}`
         : shellCommand(["kubectl", "--context", site.siteName, "--namespace", namespace]);
-    if (siteSpec.sqlClientPod) {
+    if (props.sqlClientPod) {
       new CockroachSqlClient(this, "sql-client", {
         provider: kubernetes,
         namespace,

@@ -5,6 +5,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SqlUserPassword } from "../lib/database/sql-user-password";
 import { sqlUserSecretName } from "../lib/database/sql-users";
 import { ClientCertificate } from "../lib/database/client-certificate";
+import { OPERATOR_SQL_USER } from "../lib/database/common";
 import { ClusterCa } from "../lib/database/cluster-ca";
 import { NodeCertificate } from "../lib/database/node-certificate";
 import { SkupperLinkClientCertificate, SkupperSiteCa } from "../lib/skupper/site-ca";
@@ -22,12 +23,15 @@ export interface PkiStackProps {
 
 /**
  * Every key and certificate of the deployment: the database's one CA, a node certificate per
- * site, the root client certificate, a Skupper CA per site and a client certificate per link.
+ * site, the root client certificate, the operator client certificate of the per-site Jobs, a
+ * Skupper CA per site and a client certificate per link.
  * Its state holds every private key, so its backend must be encrypted and access-controlled.
  */
 export class PkiStack extends DeploymentStack {
   readonly clusterCa: ClusterCa;
   readonly rootClient: ClientCertificate;
+  /** OPERATOR_SQL_USER's: what the per-site Jobs authenticate with where the root certificate is not. */
+  readonly operatorClient: ClientCertificate;
   private readonly nodeCertificates = new Map<string, NodeCertificate>();
   private readonly siteCas = new Map<string, SkupperSiteCa>();
   private readonly linkCertificates = new Map<string, SkupperLinkClientCertificate>();
@@ -41,12 +45,13 @@ export class PkiStack extends DeploymentStack {
     if (topology.backend.type === "local") {
       warn(
         this,
-        `The local backend writes every private key (database CA, node, root client, Skupper site CAs and links) in plain files under ${topology.backend.directory} (the pki, platform and links states); use an encrypted remote backend for anything but a trial (README "Security notes").`,
+        `The local backend writes every private key (database CA, node, root and operator client, Skupper site CAs and links) in plain files under ${topology.backend.directory} (the pki, platform and links states); use an encrypted remote backend for anything but a trial (README "Security notes").`,
       );
     }
 
     this.clusterCa = new ClusterCa(this, "cluster-ca", { provider });
     this.rootClient = new ClientCertificate(this, "root-client", { provider, ca: this.clusterCa, user: "root" });
+    this.operatorClient = new ClientCertificate(this, "operator-client", { provider, ca: this.clusterCa, user: OPERATOR_SQL_USER });
     for (const site of topology.sites) {
       this.nodeCertificates.set(
         site.name,

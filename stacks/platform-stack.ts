@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { waitBudgetMinutes } from "../lib/core/credential-lifetimes";
 import { addDependsOn } from "../lib/core/dependencies";
-import { NODE_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "../lib/database/common";
+import { NODE_CERTS_SECRET, OPERATOR_CLIENT_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "../lib/database/common";
 import { CockroachCertsSecret } from "../lib/database/cockroach-certs-secret";
 import { SqlUserSecret } from "../lib/database/sql-user-secret";
 import { KubernetesSite } from "../lib/sites/kubernetes-site";
@@ -25,6 +25,8 @@ export interface PlatformStackProps {
   /** The same site as the topology file describes it. */
   readonly siteSpec: Site;
   readonly pki: PkiStack;
+  /** This site gets the root client certificate (rootClientSiteNames). */
+  readonly holdsRootClient: boolean;
 }
 
 /**
@@ -76,14 +78,23 @@ export class PlatformStack extends DeploymentStack {
       caCertPem: ca,
       certificate: pki.nodeCertificate(site.siteName),
     });
-    // Every site's scale-down Job decommissions as root, so every site needs it; the idle SQL
-    // client pod, which would hold it for good, runs only where sqlClientPod asks for it.
-    new CockroachCertsSecret(this, "root-client-certs", {
+    // Root only where it is needed (the init site, the SQL client pod, sites asked for); the
+    // per-site Jobs everywhere else authenticate as the operator, which may call no node RPC.
+    if (props.holdsRootClient) {
+      new CockroachCertsSecret(this, "root-client-certs", {
+        provider: kubernetes,
+        name: ROOT_CLIENT_CERTS_SECRET,
+        namespace,
+        caCertPem: ca,
+        certificate: pki.rootClient,
+      });
+    }
+    new CockroachCertsSecret(this, "operator-client-certs", {
       provider: kubernetes,
-      name: ROOT_CLIENT_CERTS_SECRET,
+      name: OPERATOR_CLIENT_CERTS_SECRET,
       namespace,
       caCertPem: ca,
-      certificate: pki.rootClient,
+      certificate: pki.operatorClient,
     });
 
     // Every site gets the generated SQL passwords, so applications anywhere read them locally.

@@ -73,6 +73,8 @@ export interface SecretKeyRef {
 }
 
 export interface CockroachProvisioning {
+  /** A SQL identity for Jobs elsewhere: certificate login, member of admin (operatorUserSql). @default none */
+  readonly operatorUser?: string;
   readonly schedules?: readonly InitBackupSchedule[];
   readonly databases?: readonly SqlDatabaseSpec[];
   /** Created after the databases. */
@@ -226,6 +228,6 @@ export class CockroachClusterInit extends Construct {
     }));
     const first = props.sites[0];
     const host = `${podFqdn(podName(first.statefulSetName, 0), namespace, domain)}:${COCKROACH_GRPC_PORT}`;
-    return { lines: provisioningScript({ host, schedules, databases, users }), env };
+    return { lines: provisioningScript({ host, schedules, databases, users, operatorUser: p.operatorUser }), env };
   }
 }

@@ -23,8 +23,10 @@ export interface CockroachRolloutGuardProps {
   readonly image?: string;
   /** @default "cockroachdb" */
   readonly namespace?: string;
-  /** Secret with `ca.crt`, `client.root.crt`, `client.root.key`. @default ROOT_CLIENT_CERTS_SECRET */
+  /** Secret with `ca.crt`, `client.<sqlUser>.crt`, `client.<sqlUser>.key`. @default ROOT_CLIENT_CERTS_SECRET */
   readonly clientCertsSecretName?: string;
+  /** Who the Job is in SQL: root or a member of the admin role (OPERATOR_SQL_USER). @default "root" */
+  readonly sqlUser?: string;
   /** @default DEFAULT_PUBLIC_SERVICE */
   readonly publicServiceName?: string;
   /**
@@ -76,6 +78,7 @@ export class CockroachRolloutGuard extends Construct {
       serviceAccountDir: API_CREDENTIALS_DIR,
       waitSeconds: (timeoutMinutes - 1) * 60,
       workDir: "/tmp",
+      sqlUser: props.sqlUser,
     });
     this.live = new DataKubernetesResources(this, "live", {
       provider: props.provider,

@@ -25,8 +25,17 @@ export interface CockroachScaleDownProps {
   readonly namespace?: string;
   /** @default COCKROACH_IMAGE */
   readonly image?: string;
-  /** Secret with `ca.crt`, `client.root.crt`, `client.root.key`. @default ROOT_CLIENT_CERTS_SECRET */
+  /** Secret with `ca.crt`, `client.<sqlUser>.crt`, `client.<sqlUser>.key`. @default ROOT_CLIENT_CERTS_SECRET */
   readonly clientCertsSecretName?: string;
+  /**
+   * Who the Job is in SQL. Only root may decommission: with another user (OPERATOR_SQL_USER, which
+   * may list the nodes) a scale-down that must remove nodes fails, before the StatefulSet shrinks,
+   * with `withoutRootFix`; first deploys and scale-ups need no database and pass.
+   * @default "root"
+   */
+  readonly sqlUser?: string;
+  /** What that failure tells the operator to do. @default run the Job as root */
+  readonly withoutRootFix?: string;
   /** A Service of this site that reaches its nodes. @default DEFAULT_PUBLIC_SERVICE */
   readonly publicServiceName?: string;
   /**
@@ -73,6 +82,8 @@ export class CockroachScaleDown extends Construct {
       serviceAccountDir: API_CREDENTIALS_DIR,
       decommissionTimeoutSeconds: (timeoutMinutes - 1) * 60,
       workDir: "/tmp",
+      sqlUser: props.sqlUser,
+      withoutRootFix: props.withoutRootFix,
     });
     this.job = statefulSetReaderJob(this, {
       provider: props.provider,

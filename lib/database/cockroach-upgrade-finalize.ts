@@ -26,8 +26,10 @@ export interface CockroachUpgradeFinalizeProps {
   readonly image?: string;
   /** @default "cockroachdb" */
   readonly namespace?: string;
-  /** @default ROOT_CLIENT_CERTS_SECRET */
+  /** Secret with `ca.crt`, `client.<sqlUser>.crt`, `client.<sqlUser>.key`. @default ROOT_CLIENT_CERTS_SECRET */
   readonly clientCertsSecretName?: string;
+  /** Who the Job is in SQL: root or a member of the admin role. @default "root" */
+  readonly sqlUser?: string;
   /** @default DEFAULT_PUBLIC_SERVICE */
   readonly publicServiceName?: string;
   /** How long the deploy waits for the upgrade migrations. @default 10 */
@@ -55,7 +57,7 @@ export class CockroachUpgradeFinalize extends Construct {
     const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 10, 2, 1440);
     const host = `${checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE)}:${COCKROACH_GRPC_PORT}`;
     const name = `cockroachdb-finalize-${props.major.replace(".", "-")}`;
-    const script = upgradeFinalizeScript({ major: props.major, host, waitSeconds: (timeoutMinutes - 1) * 60 });
+    const script = upgradeFinalizeScript({ major: props.major, host, waitSeconds: (timeoutMinutes - 1) * 60, sqlUser: props.sqlUser });
     this.job = new JobV1(this, "job", {
       provider: props.provider,
       metadata: { name, namespace, labels: labels(name, "finalize") },

@@ -1,3 +1,5 @@
+import { fail } from "../core/validation";
+
 /**
  * Facts shared by the database constructs: the pinned image, where certificates are mounted,
  * the names of the certificate Secrets, and the pod hardening every CockroachDB pod gets.
@@ -8,8 +10,25 @@ export const COCKROACH_IMAGE = "cockroachdb/cockroach:v26.2.7";
 
 /** Secret (in every cluster) holding `ca.crt`, `node.crt`, `node.key`. */
 export const NODE_CERTS_SECRET = "cockroachdb-node-certs";
-/** Secret (in every cluster) holding `ca.crt`, `client.root.crt`, `client.root.key`. */
+/** Secret holding `ca.crt`, `client.root.crt`, `client.root.key` (the app puts it in the cluster-init site only, unless asked). */
 export const ROOT_CLIENT_CERTS_SECRET = "cockroachdb-root-client-certs";
+
+/**
+ * The SQL identity of the per-site Jobs (rollout guard, scale-down) where the root certificate
+ * is not: created by the init Job as a member of `admin` (OPERATOR_GRANTS), with a certificate
+ * only (no password). Unlike root it may call no RPC (CockroachDB's RPC layer accepts root and
+ * node certificates only), and it can be revoked or dropped, which root cannot.
+ */
+export const OPERATOR_SQL_USER = "crdb_operator";
+/** Secret (in every cluster the app deploys) holding `ca.crt`, `client.crdb_operator.crt`, `client.crdb_operator.key`. */
+export const OPERATOR_CLIENT_CERTS_SECRET = "cockroachdb-operator-client-certs";
+
+/** The `cockroach` client flags that authenticate as `user` with its certificate from the certs dir. */
+export function clientCertFlags(user: string): string {
+  // The name becomes a shell word and part of a file name (client.<user>.crt).
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(user)) fail("sqlUser", user, "Use a SQL user name of lower-case letters, digits and '_', starting with a letter or '_'.");
+  return `--certs-dir=${CERTS_DIR} --user=${user}`;
+}
 /** The client-facing Service; the same name in every cluster so application config is portable. */
 export const DEFAULT_PUBLIC_SERVICE = "cockroachdb-public";
 

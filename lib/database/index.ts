@@ -5,6 +5,8 @@ export {
   DEFAULT_PUBLIC_SERVICE,
   METRICS_SERVICE_LABEL,
   NODE_CERTS_SECRET,
+  OPERATOR_CLIENT_CERTS_SECRET,
+  OPERATOR_SQL_USER,
   ROOT_CLIENT_CERTS_SECRET,
 } from "./common";
 export { MAX_REPLICAS_PER_SITE, REGION_FAILURE_REPLICAS, checkSurvivalGoal, checkSurvivesRegionLoss, regionFailureCapacity } from "./sites";

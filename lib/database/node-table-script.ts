@@ -48,3 +48,22 @@ export function kubeGetLines(o: { readonly url: string; readonly outFile: string
     "esac",
   ];
 }
+
+/**
+ * Bash lines that stop with a clear message when the cluster refuses `user` (its error names the
+ * user, e.g. "authentication failed for user ..."), for an identity the init Job creates
+ * (OPERATOR_SQL_USER): on a deployment older than that identity, a Job that needs the database
+ * before cluster-init ran again says what to do instead of failing on its first query. Any other
+ * failure (the cluster unreachable) is left to the script. Root always exists: no check.
+ */
+export function identityCheckLines(certsFlag: string, user: string): string[] {
+  if (user === "root") return [];
+  return [
+    `if ! probe="$(timeout 60 cockroach sql ${certsFlag} --host="$host" --execute="SELECT 1" 2>&1)"; then`,
+    `  case "$probe" in *${user}*)`,
+    `    echo "The cluster refuses SQL user ${user} (\${probe:0:300}). The cluster-init stack creates ${user}; if it has not run since this deployment got ${user}, deploy once without changing replicas or the image (cluster-init then creates the user), then make the change again." >&2`,
+    "    exit 1 ;;",
+    "  esac",
+    "fi",
+  ];
+}

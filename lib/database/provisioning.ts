@@ -6,7 +6,7 @@
  * carry passwords or credentials.
  */
 import { fail } from "../core/validation";
-import { CERTS_DIR } from "./common";
+import { CERTS_DIR, OPERATOR_SQL_USER } from "./common";
 import { shellQuote } from "./scripts";
 
 /** A SQL identifier, double-quoted (so reserved words and case are kept). */
@@ -33,6 +33,7 @@ export function checkSqlName(field: string, name: string): string {
 export function checkSqlUserName(field: string, name: string): string {
   checkSqlName(field, name);
   if (RESERVED_USERS.has(name)) fail(field, name, `CockroachDB reserves ${name}; choose another user name.`);
+  if (name === OPERATOR_SQL_USER) fail(field, name, `${name} is the identity of the per-site Jobs (created by the init Job); choose another user name.`);
   return name;
 }
 
@@ -142,6 +143,18 @@ export function userGrantsSql(user: SqlUserSpec): string[] {
   ];
 }
 
+/**
+ * The per-site Jobs' identity (OPERATOR_SQL_USER): certificate login only (no password), member
+ * of `admin`. That role is the least that works: `cockroach node status`, which both Jobs run,
+ * reads crdb_internal.gossip_liveness and gossip_nodes, which require the admin role
+ * (pkg/sql/crdb_internal.go), and the rollout guard sets cluster.preserve_downgrade_option.
+ * What root has beyond it stays out of reach: every node RPC (decommission, drain, KV requests),
+ * which CockroachDB accepts from root and node certificates only (pkg/rpc/auth.go).
+ */
+export function operatorUserSql(name: string): string[] {
+  return [createUserSql(name), `GRANT admin TO ${quoteIdent(name)};`];
+}
+
 export function createDatabaseSql(name: string): string {
   return `CREATE DATABASE IF NOT EXISTS ${quoteIdent(name)};`;
 }
@@ -179,6 +192,11 @@ export interface ProvisioningScriptOptions {
   readonly users: readonly SqlUserSpec[];
   /** Attempts of CHECK EXTERNAL CONNECTION before the deploy fails (identities take a while to propagate). @default 10 */
   readonly checkAttempts?: number;
+  /**
+   * The per-site Jobs' SQL identity (operatorUserSql), created first, so that a failing backup
+   * check does not keep it from the other sites' Jobs. @default none
+   */
+  readonly operatorUser?: string;
 }
 
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -204,6 +222,11 @@ export function provisioningScript(o: ProvisioningScriptOptions): string[] {
     // A node's row counts when its locality has every key=value of the filter.
     "locality_matches() { local tier; local IFS=,; for tier in $2; do case \",$1,\" in *\",$tier,\"*) ;; *) return 1 ;; esac; done; return 0; }",
   ];
+  if (o.operatorUser !== undefined) {
+    const name = checkSqlName("operatorUser", o.operatorUser);
+    for (const statement of operatorUserSql(name)) lines.push(`run_sql ${shellQuote(o.host)} ${shellQuote(statement)} >/dev/null || exit 1`);
+    lines.push(`echo "SQL user ${name} (the per-site Jobs' identity, member of admin) is in place."`);
+  }
   // Every destination is checked before any schedule changes, so one cloud's mistake leaves all schedules as they were.
   o.schedules.forEach((s, i) => lines.push(...checkLines(s, i, attempts)));
   for (const s of o.schedules) lines.push(...scheduleLines(s));

@@ -3,8 +3,8 @@
  * `curl` and `cockroach` programs.
  */
 import { COCKROACH_GRPC_PORT } from "../core/naming";
-import { CERTS_DIR } from "./common";
-import { kubeGetLines, nodeTableFunction } from "./node-table-script";
+import { clientCertFlags } from "./common";
+import { identityCheckLines, kubeGetLines, nodeTableFunction } from "./node-table-script";
 import { shellQuote } from "./scripts";
 
 export interface RolloutGuardScriptOptions {
@@ -26,6 +26,11 @@ export interface RolloutGuardScriptOptions {
   readonly waitSeconds: number;
   /** A writable directory (the root filesystem is read-only). */
   readonly workDir: string;
+  /**
+   * The SQL user whose certificate is in the certs dir: it lists the nodes and sets the cluster
+   * setting, so it needs the admin role (OPERATOR_SQL_USER has it). @default "root"
+   */
+  readonly sqlUser?: string;
 }
 
 /**
@@ -43,7 +48,8 @@ export interface RolloutGuardScriptOptions {
  *    operator's back and can still be rolled back.
  */
 export function rolloutGuardScript(o: RolloutGuardScriptOptions): string {
-  const certs = `--certs-dir=${CERTS_DIR}`;
+  const user = o.sqlUser ?? "root";
+  const certs = clientCertFlags(user);
   const url = `https://kubernetes.default.svc/apis/apps/v1/namespaces/${o.namespace}/statefulsets/${o.statefulSetName}`;
   const earlier = o.earlierStatefulSets.map(shellQuote).join(" ");
   return [
@@ -69,6 +75,7 @@ export function rolloutGuardScript(o: RolloutGuardScriptOptions): string {
     '  *) echo "StatefulSet ${sts} runs v${running_major}, which cannot move to ${target_version} directly (allowed from:${allowed_majors}). Upgrade through the required majors one deploy at a time, or keep the running version." >&2; exit 1 ;;',
     "esac",
     ...nodeTableFunction(certs),
+    ...identityCheckLines(certs, user),
     "# Prints why this site may not roll yet, nothing when it may.",
     "not_ready() {",
     "  local table id pod build live membership s",

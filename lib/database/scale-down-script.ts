@@ -3,8 +3,8 @@
  * `curl` and `cockroach` programs.
  */
 import { COCKROACH_GRPC_PORT } from "../core/naming";
-import { CERTS_DIR } from "./common";
-import { kubeGetLines, nodeTableFunction } from "./node-table-script";
+import { clientCertFlags } from "./common";
+import { identityCheckLines, kubeGetLines, nodeTableFunction } from "./node-table-script";
 import { shellQuote } from "./scripts";
 
 export interface ScaleDownScriptOptions {
@@ -20,6 +20,15 @@ export interface ScaleDownScriptOptions {
   readonly decommissionTimeoutSeconds: number;
   /** A writable directory (the root filesystem is read-only). */
   readonly workDir: string;
+  /**
+   * The SQL user whose certificate is in the certs dir. Only root may decommission (CockroachDB's
+   * RPC layer accepts root and node certificates only); another user lists the nodes and, when
+   * some must go, fails with `withoutRootFix` before the StatefulSet shrinks.
+   * @default "root"
+   */
+  readonly sqlUser?: string;
+  /** What the failure says to do when `sqlUser` is not root and nodes must be decommissioned. */
+  readonly withoutRootFix?: string;
 }
 
 /**
@@ -35,8 +44,21 @@ export interface ScaleDownScriptOptions {
  * continues where the cluster is (decommissioning carries on in the cluster meanwhile).
  */
 export function scaleDownScript(o: ScaleDownScriptOptions): string {
-  const certs = `--certs-dir=${CERTS_DIR}`;
+  const user = o.sqlUser ?? "root";
+  const certs = clientCertFlags(user);
   const url = `https://kubernetes.default.svc/apis/apps/v1/namespaces/${o.namespace}/statefulsets/${o.statefulSetName}/scale`;
+  const decommission =
+    user === "root"
+      ? [
+          `if ! timeout ${o.decommissionTimeoutSeconds} cockroach node decommission "\${ids[@]}" ${certs} --host="$host" --wait=all; then`,
+          `  echo "Decommissioning did not finish within ${o.decommissionTimeoutSeconds} seconds; it continues in the cluster. Deploy again to wait for it." >&2`,
+          "  exit 1",
+          "fi",
+        ]
+      : [
+          `echo ${shellQuote(`Only the root client certificate may decommission nodes (CockroachDB accepts node RPCs from root and node certificates only), and this Job runs as ${user}. `)}"Nodes \${ids[*]} must be decommissioned before the StatefulSet shrinks: "${shellQuote(o.withoutRootFix ?? "run this Job with the root client certificate (sqlUser root).")} >&2`,
+          "exit 1",
+        ];
   return [
     "set -uo pipefail",
     `sts=${shellQuote(o.statefulSetName)}`,
@@ -49,6 +71,7 @@ export function scaleDownScript(o: ScaleDownScriptOptions): string {
     'if [ -z "$current" ]; then echo "The scale of StatefulSet ${sts} has no replicas." >&2; exit 1; fi',
     'if [ "$current" -le "$target" ]; then echo "StatefulSet ${sts} runs ${current} replicas, the target is ${target}: nothing to decommission."; exit 0; fi',
     ...nodeTableFunction(certs),
+    ...identityCheckLines(certs, user),
     "# Prints the IDs of this StatefulSet's nodes with an ordinal >= target that are not decommissioned.",
     "pending_nodes() {",
     "  local table id pod build live membership ordinal",
@@ -64,10 +87,7 @@ export function scaleDownScript(o: ScaleDownScriptOptions): string {
     'if [ -z "$pending" ]; then echo "The nodes of ${sts} from ordinal ${target} are decommissioned already."; exit 0; fi',
     "mapfile -t ids <<< \"$pending\"",
     'echo "Decommissioning nodes ${ids[*]} (${sts} ordinals ${target} to $((current - 1))) before the StatefulSet shrinks."',
-    `if ! timeout ${o.decommissionTimeoutSeconds} cockroach node decommission "\${ids[@]}" ${certs} --host="$host" --wait=all; then`,
-    `  echo "Decommissioning did not finish within ${o.decommissionTimeoutSeconds} seconds; it continues in the cluster. Deploy again to wait for it." >&2`,
-    "  exit 1",
-    "fi",
+    ...decommission,
     'if ! left="$(pending_nodes)"; then echo "Could not list the cluster\'s nodes through ${host}." >&2; exit 1; fi',
     'if [ -n "$left" ]; then echo "Nodes $(echo $left) are not decommissioned yet." >&2; exit 1; fi',
     'echo "Nodes ${ids[*]} are decommissioned; the StatefulSet may shrink to ${target}."',

@@ -1,5 +1,5 @@
 /** The bash program of CockroachUpgradeFinalize's Job, a pure function so tests run it with a stub `cockroach`. */
-import { CERTS_DIR } from "./common";
+import { clientCertFlags } from "./common";
 import { nodeTableFunction } from "./node-table-script";
 import { shellQuote } from "./scripts";
 
@@ -10,6 +10,8 @@ export interface UpgradeFinalizeScriptOptions {
   readonly host: string;
   /** How long to wait for the cluster version to reach the major after the reset. */
   readonly waitSeconds: number;
+  /** The SQL user whose certificate is in the certs dir (needs the admin role). @default "root" */
+  readonly sqlUser?: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface UpgradeFinalizeScriptOptions {
  * (or a re-run) changes nothing.
  */
 export function upgradeFinalizeScript(o: UpgradeFinalizeScriptOptions): string {
-  const certs = `--certs-dir=${CERTS_DIR}`;
+  const certs = clientCertFlags(o.sqlUser ?? "root");
   return [
     "set -uo pipefail",
     `major=${shellQuote(o.major)}`,

@@ -172,7 +172,7 @@ function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, regio
     // Defaults later, to the node count of managed sites.
     replicas: positiveInt.optional(),
     monitoring: monitoringSchema,
-    // Defaults later: true for the first site only (the pod keeps the root client certificate mounted).
+    // Defaults later: true in the site that runs cluster-init only (the pod keeps the root client certificate mounted).
     sqlClientPod: z.boolean().optional(),
     ...fields,
   });
@@ -288,6 +288,8 @@ const cockroachSchema = strict({
   finalizeUpgrade: pattern(/^\d{2}\.\d$/, 'Use the major version to finalize, such as "26.2" (quoted).').optional(),
   // The image's tag must be a supported release (lib/database/releases, dated); true passes any tag.
   allowUnsupportedVersion: z.boolean().optional(),
+  // Sites that hold the root client certificate besides the one that runs cluster-init (e.g. to scale them down).
+  rootClientSites: z.array(z.string()).default([]),
   // The DB Console login for people; its password is generated into a Secret.
   adminUser: checkedString(checkSqlUserName).default(DEFAULT_ADMIN_USER),
   databases: z

@@ -47,10 +47,10 @@ interface SiteBase {
   readonly linkAccess: SkupperLinkAccessType;
   readonly monitoring: SiteMonitoring;
   /**
-   * Run the idle SQL client pod here (it keeps the root client certificate mounted).
-   * Default: the first site only.
+   * Run the idle SQL client pod here (it keeps the root client certificate mounted, so true also
+   * puts that certificate in this site). Undefined: only in the site that runs cluster-init.
    */
-  readonly sqlClientPod: boolean;
+  readonly sqlClientPod?: boolean;
 }
 
 interface ManagedSiteBase extends SiteBase {
@@ -185,6 +185,11 @@ export interface CockroachSettings {
   readonly storageSize?: string;
   /** The major ("26.2") to finalize: resets cluster.preserve_downgrade_option once every node runs it. */
   readonly finalizeUpgrade?: string;
+  /**
+   * Sites that hold the root client certificate (Secret cockroachdb-root-client-certs) besides the
+   * site that runs cluster-init, which always does; a site needs it to decommission nodes.
+   */
+  readonly rootClientSites: readonly string[];
   /** SQL user for people (DB Console, `cockroach sql`), member of `admin`; password generated. */
   readonly adminUser: string;
   /** Databases the init stage creates. */

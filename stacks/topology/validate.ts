@@ -259,8 +259,8 @@ function hasFullNetwork(site: Exclude<ParsedSite, { cloud: "existing" }>): boole
 
 function resolveSite(site: ParsedSite, zones: readonly string[], index: number, top: TopLevel, baseDir: string): Site {
   const clusterDomain = top.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
-  // The idle SQL client pod keeps the root client certificate mounted: by default in one site.
-  const sqlClientPod = site.sqlClientPod ?? index === 0;
+  // Unset stays unset: the app puts the pod where cluster-init runs, which depends on the sites' credentials.
+  const sqlClientPod = site.sqlClientPod;
   if (site.cloud !== "existing") {
     const managed = { zones, replicas: site.replicas ?? site.nodes.count, sqlClientPod, networkPolicyEnforcement: site.networkPolicyEnforcement ?? top.networkPolicies };
     switch (site.cloud) {
@@ -428,6 +428,7 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
   }
 
   problems.push(...finalizeProblems(top.raw));
+  if (siteCount > 0 && sites.length === siteCount) problems.push(...rootClientSiteProblems(top.raw, [...names.keys()]));
 
   const allParsed = sites.length === siteCount;
   if (survivalGoal === "region") {
@@ -454,6 +455,16 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
     }
   }
   return problems;
+}
+
+/** Every site named in cockroach.rootClientSites must exist. */
+function rootClientSiteProblems(raw: unknown, siteNames: readonly string[]): ConfigError[] {
+  const listed = topologySchema.shape.cockroach.safeParse(valueAt(raw, ["cockroach"])).data?.rootClientSites ?? [];
+  return listed.flatMap((name, i) =>
+    siteNames.includes(name)
+      ? []
+      : [new ConfigError(`cockroach.rootClientSites[${i}]`, name, `No site has this name; use one of the sites' names (${siteNames.join(", ")}).`)],
+  );
 }
 
 /** finalizeUpgrade must name the major the image runs: finalizing any other is premature or meaningless. */

@@ -244,4 +244,20 @@ describeRun("provisioning script with a stateful stub cockroach", () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("No password for SQL user shop_app (USER_PASSWORD_1 is empty); check its Secret.");
   });
+
+  test("the per-site Jobs' operator identity: created first, member of admin, certificate login only, even when a backup check fails", () => {
+    const c = cluster();
+    const withOperator = initWith({ operatorUser: "crdb_operator", schedules: schedules(), databases: [], users: [], checkAttempts: 1 });
+    const denied = c.run(withOperator, { DENY_CLOUD: "gcp" });
+    expect(denied.status).not.toBe(0);
+    expect(c.changes()).toEqual(["create user crdb_operator"]);
+    // No password: only its certificate, signed by the cluster CA, logs it in.
+    expect(c.data().users.crdb_operator).toEqual({ grants: ["admin"] });
+    const operatorStatements = c.statements().filter((line) => line.includes("crdb_operator"));
+    expect(operatorStatements).toEqual(['stdin crdb-aws-0:26257 CREATE USER IF NOT EXISTS "crdb_operator"', 'stdin crdb-aws-0:26257 GRANT admin TO "crdb_operator"']);
+    const again = c.run(withOperator);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("SQL user crdb_operator (the per-site Jobs' identity, member of admin) is in place.");
+    expect(c.changes().filter((line) => line.includes("crdb_operator"))).toEqual(["create user crdb_operator"]);
+  });
 });

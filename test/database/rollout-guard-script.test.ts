@@ -16,7 +16,7 @@ const OLD = "cockroachdb/cockroach:v26.1.4";
 const NEW = "cockroachdb/cockroach:v26.2.7";
 
 /** A fake cluster: curl answers the StatefulSet with `runningImage` (or 404), cockroach prints `nodes` and cluster version 26.1. */
-function run(opts: { runningImage?: string; nodes: string[]; site?: string; earlier?: string[]; target?: string }) {
+function run(opts: { runningImage?: string; nodes: string[]; site?: string; earlier?: string[]; target?: string; sqlUser?: string; refuseUser?: boolean }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-guard-"));
   fs.writeFileSync(path.join(dir, "token"), "TOKEN");
   fs.writeFileSync(path.join(dir, "ca.crt"), "CA");
@@ -38,6 +38,8 @@ function run(opts: { runningImage?: string; nodes: string[]; site?: string; earl
     'case "$*" in',
     '  "node status"*) cat "$STATUS_FILE" ;;',
     '  *"SHOW CLUSTER SETTING version"*) printf "version\\n26.1\\n" ;;',
+    // What CockroachDB answers a certificate whose user does not exist (yet).
+    '  *"SELECT 1"*) if [ -n "${REFUSE_USER:-}" ]; then echo "ERROR: certificate authentication failed for user \\"crdb_operator\\"" >&2; exit 1; fi; printf "?column?\\n1\\n" ;;',
     "esac",
   ].join("\n");
   const target = opts.target ?? NEW;
@@ -52,8 +54,9 @@ function run(opts: { runningImage?: string; nodes: string[]; site?: string; earl
     serviceAccountDir: dir,
     waitSeconds: 0,
     workDir: dir,
+    sqlUser: opts.sqlUser,
   });
-  const result = runBash(script, stubDir({ curl, cockroach }), { CALLS: calls, STATUS_FILE: statusFile });
+  const result = runBash(script, stubDir({ curl, cockroach }), { CALLS: calls, STATUS_FILE: statusFile, ...(opts.refuseUser ? { REFUSE_USER: "1" } : {}) });
   const argv = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n").map((l) => l.trimEnd()) : [];
   return { result, argv, cockroachCalls: argv.filter((a) => a.startsWith("cockroach ")) };
 }
@@ -76,10 +79,30 @@ describeWithBash("rollout guard script", () => {
     expect(result.status).toBe(0);
     expect(argv[0]).toContain("https://kubernetes.default.svc/apis/apps/v1/namespaces/cockroachdb/statefulsets/crdb-gcp");
     expect(cockroachCalls.slice(1)).toEqual([
-      "cockroach sql --certs-dir=/cockroach/cockroach-certs --host=cockroachdb-public:26257 --format=tsv --execute=SHOW CLUSTER SETTING version",
-      "cockroach sql --certs-dir=/cockroach/cockroach-certs --host=cockroachdb-public:26257 --execute=SET CLUSTER SETTING cluster.preserve_downgrade_option = '26.1'",
+      "cockroach sql --certs-dir=/cockroach/cockroach-certs --user=root --host=cockroachdb-public:26257 --format=tsv --execute=SHOW CLUSTER SETTING version",
+      "cockroach sql --certs-dir=/cockroach/cockroach-certs --user=root --host=cockroachdb-public:26257 --execute=SET CLUSTER SETTING cluster.preserve_downgrade_option = '26.1'",
     ]);
     expect(result.stdout).toContain("StatefulSet crdb-gcp may roll to cockroachdb/cockroach:v26.2.7.");
+  });
+
+  test("as the operator identity: every call authenticates as crdb_operator, first a probe that the user exists", () => {
+    const { result, cockroachCalls } = run({ runningImage: OLD, nodes: [...AWS_DONE, ...GCP_OLD], sqlUser: "crdb_operator" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(cockroachCalls).toEqual([
+      "cockroach sql --certs-dir=/cockroach/cockroach-certs --user=crdb_operator --host=cockroachdb-public:26257 --execute=SELECT 1",
+      "cockroach node status --certs-dir=/cockroach/cockroach-certs --user=crdb_operator --host=cockroachdb-public:26257 --decommission --format=tsv",
+      "cockroach sql --certs-dir=/cockroach/cockroach-certs --user=crdb_operator --host=cockroachdb-public:26257 --format=tsv --execute=SHOW CLUSTER SETTING version",
+      "cockroach sql --certs-dir=/cockroach/cockroach-certs --user=crdb_operator --host=cockroachdb-public:26257 --execute=SET CLUSTER SETTING cluster.preserve_downgrade_option = '26.1'",
+    ]);
+  });
+
+  test("before cluster-init created the operator user, it says so and changes nothing", () => {
+    const { result, cockroachCalls } = run({ runningImage: OLD, nodes: [...AWS_DONE, ...GCP_OLD], sqlUser: "crdb_operator", refuseUser: true });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('The cluster refuses SQL user crdb_operator (ERROR: certificate authentication failed for user "crdb_operator"). The cluster-init stack creates crdb_operator;');
+    expect(result.stderr).toContain("deploy once without changing replicas or the image");
+    expect(cockroachCalls.filter((c) => !c.endsWith("--execute=SELECT 1"))).toEqual([]);
   });
 
   test("the first site rolls at once; a patch release sets no option", () => {

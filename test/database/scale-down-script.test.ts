@@ -17,7 +17,7 @@ const row = (id: number, pod: string, membership = "active") =>
  * `cockroach node status` prints $STATUS_FILE; `node decommission` marks the given IDs
  * decommissioned in that file (unless $DECOMMISSION_FAILS). Every call's argv is recorded.
  */
-function fakeCluster(statusRows: string[], scale: { code: number; replicas?: number }, decommissionFails = false) {
+function fakeCluster(statusRows: string[], scale: { code: number; replicas?: number }, decommissionFails = false, sqlUser?: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-scale-"));
   const sa = path.join(dir, "sa");
   fs.mkdirSync(sa);
@@ -50,6 +50,8 @@ function fakeCluster(statusRows: string[], scale: { code: number; replicas?: num
     serviceAccountDir: sa,
     decommissionTimeoutSeconds: 600,
     workDir: dir,
+    sqlUser,
+    withoutRootFix: 'add "aws" to cockroach.rootClientSites, deploy, and remove it again.',
   });
   const result = runBash(script, stubDir({ curl, cockroach }), { CALLS: calls, STATUS_FILE: statusFile, ...(decommissionFails ? { DECOMMISSION_FAILS: "1" } : {}) });
   const argv = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n").map((line) => line.trimEnd()) : [];
@@ -64,7 +66,7 @@ describeWithBash("scale-down script", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const decommissions = argv.filter((a) => a.startsWith("cockroach node decommission"));
-    expect(decommissions).toEqual(["cockroach node decommission 4 5 --certs-dir=/cockroach/cockroach-certs --host=cockroachdb-public:26257 --wait=all"]);
+    expect(decommissions).toEqual(["cockroach node decommission 4 5 --certs-dir=/cockroach/cockroach-certs --user=root --host=cockroachdb-public:26257 --wait=all"]);
     expect(argv[0]).toContain("https://kubernetes.default.svc/apis/apps/v1/namespaces/cockroachdb/statefulsets/crdb-aws/scale");
     expect(argv[0]).toContain("Authorization: Bearer TOKEN");
     // Checked before and after.
@@ -97,5 +99,22 @@ describeWithBash("scale-down script", () => {
     const slow = fakeCluster(FIVE_NODES, { code: 200, replicas: 5 }, true);
     expect(slow.result.status).not.toBe(0);
     expect(slow.result.stderr).toContain("Decommissioning did not finish within 600 seconds; it continues in the cluster. Deploy again to wait for it.");
+  });
+
+  test("as the operator identity: lists the nodes, but refuses to decommission (only root may) before anything shrinks", () => {
+    const { result, argv, status } = fakeCluster(FIVE_NODES, { code: 200, replicas: 5 }, false, "crdb_operator");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'Only the root client certificate may decommission nodes (CockroachDB accepts node RPCs from root and node certificates only), and this Job runs as crdb_operator. Nodes 4 5 must be decommissioned before the StatefulSet shrinks: add "aws" to cockroach.rootClientSites, deploy, and remove it again.',
+    );
+    const cockroach = argv.filter((a) => a.startsWith("cockroach"));
+    expect(cockroach.length).toBeGreaterThan(0);
+    for (const call of cockroach) expect(call).toContain("--certs-dir=/cockroach/cockroach-certs --user=crdb_operator ");
+    expect(cockroach.some((a) => a.startsWith("cockroach node decommission"))).toBe(false);
+    expect(status).not.toContain("decommissioned");
+    // Nothing to remove: the operator is enough, and a first deploy does not touch the database.
+    expect(fakeCluster(FIVE_NODES, { code: 200, replicas: 3 }, false, "crdb_operator").result.status).toBe(0);
+    const done = fakeCluster([row(1, "crdb-aws-0"), row(4, "crdb-aws-3", "decommissioned"), row(5, "crdb-aws-4", "decommissioned")], { code: 200, replicas: 5 }, false, "crdb_operator");
+    expect(done.result.status).toBe(0);
   });
 });

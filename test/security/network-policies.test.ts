@@ -49,7 +49,8 @@ interface Cast {
 /** Who is who in the first site (aws): pods from the synthesized workloads, plus outsiders. */
 function castOf({ stacks }: Synthesized): Cast {
   const [node] = templateLabels(stacks["aws-database"], "kubernetes_stateful_set_v1");
-  const [client] = templateLabels(stacks["aws-database"], "kubernetes_deployment_v1");
+  // The SQL client runs in the init site (gcp); its labels are the same in every site.
+  const [client] = templateLabels(stacks["gcp-database"], "kubernetes_deployment_v1");
   const [init] = templateLabels(stacks["cluster-init"], "kubernetes_job_v1");
   const inNamespace = (labels: Record<string, string>): Pod => ({ namespace: NAMESPACE, labels });
   const pods = {

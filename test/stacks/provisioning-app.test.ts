@@ -88,6 +88,8 @@ if (!haveTools) console.warn("bash, node or timeout not found: skipping the run 
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     expect(changes()).toEqual([
+      // The per-site Jobs' identity comes first, so a failing backup check cannot hold it back.
+      "create user crdb_operator",
       "create schedule crdb-backup-aws",
       "create schedule crdb-backup-gcp",
       "create schedule crdb-backup-azure",
@@ -113,7 +115,7 @@ if (!haveTools) console.warn("bash, node or timeout not found: skipping the run 
 
     const second = runBash(script, stubs, runEnv, 120_000);
     expect(second.status).toBe(0);
-    expect(changes()).toHaveLength(12);
+    expect(changes()).toHaveLength(13);
   },
   300_000,
 );

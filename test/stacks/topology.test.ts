@@ -486,7 +486,7 @@ describe("valid topologies", () => {
     const file = path.join(FIXTURES, "valid", "full.yaml");
     const topology = loadTopology(file);
     expect(topology.source).toBe(file);
-    expect(topology.cockroach).toEqual({ image: "cockroachdb/cockroach:v26.2.0", cpu: "5", memory: "24Gi", storageSize: "200Gi", adminUser: "crdb_admin", databases: [], users: [] });
+    expect(topology.cockroach).toEqual({ image: "cockroachdb/cockroach:v26.2.0", cpu: "5", memory: "24Gi", storageSize: "200Gi", rootClientSites: [], adminUser: "crdb_admin", databases: [], users: [] });
     expect(topology.backend).toEqual({
       type: "s3",
       bucket: "acme-terraform-state",
