@@ -1,9 +1,12 @@
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { OPERATOR_CLIENT_CERTS_SECRET, ROOT_CLIENT_CERTS_SECRET } from "../../lib/database/common";
 import { TopologyError, defaultTopology, loadTopology, parseTopology } from "../../stacks/topology";
 import { DEFAULT_TOPOLOGY_FILE } from "../../stacks/topology/defaults";
 import type { TopologyFile } from "../../stacks/topology";
 import { Json, Synthesized, synthApp, values } from "../stacks/synth-app";
+import { hasTool, renderedByTerraform, runBash, stubDir } from "../database/helpers";
 
 const examples = path.join(__dirname, "../../examples");
 
@@ -25,6 +28,28 @@ function siteJobs(stack: Json): Record<string, Json> {
 }
 
 const script = (job: Json): string => job.spec.template.spec.container[0].command[2];
+
+const STATUS_HEADER = ["id", "address", "build", "is_live", "membership"].join("\t");
+const statusRow = (id: number, pod: string) => [String(id), `${pod}.cockroachdb.svc.cluster.local:26257`, "v26.2.7", "true", "active"].join("\t");
+
+/**
+ * Runs a synthesized scale-down Job's command with bash as Kubernetes would (after Terraform's
+ * unescaping), its work dir moved to a temp dir: curl answers a scale of 5 (the target is 3),
+ * cockroach lists five nodes of the site and records its argv.
+ */
+function runScaleDown(job: Json, site: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crdb-synth-scale-"));
+  const calls = path.join(dir, "calls");
+  const statusFile = path.join(dir, "status.tsv");
+  fs.writeFileSync(statusFile, [STATUS_HEADER, ...[0, 1, 2, 3, 4].map((i) => statusRow(i + 1, `crdb-${site}-${i}`))].join("\n") + "\n");
+  const record = 'printf "%s " "$(basename "$0")" "$@" >> "$CALLS"; echo >> "$CALLS"';
+  const curl = [record, 'out=""; while [ $# -gt 0 ]; do case "$1" in --output) out="$2"; shift ;; esac; shift; done', `printf '%s' '{"spec":{"replicas": 5}}' > "$out"; printf 200`].join("\n");
+  const cockroach = [record, 'case "$1 $2" in "node status") cat "$STATUS_FILE" ;; esac'].join("\n");
+  const command = renderedByTerraform(script(job)).replace(/\/tmp\//g, `${dir}/`);
+  const result = runBash(command, stubDir({ curl, cockroach }), { CALLS: calls, STATUS_FILE: statusFile });
+  const argv = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n").map((line) => line.trimEnd()) : [];
+  return { result, cockroach: argv.filter((line) => line.startsWith("cockroach ")) };
+}
 
 function topology(extra: Partial<TopologyFile>) {
   return parseTopology({ ...DEFAULT_TOPOLOGY_FILE, ...extra }, "test");
@@ -66,6 +91,18 @@ describe("the root client certificate lives in one site; the per-site Jobs elsew
       expect(script(jobs["scale-down"])).toContain(rootHere ? "--user=root" : "--user=crdb_operator");
       if (!rootHere) expect(script(jobs["scale-down"])).toContain(`add \\"${site}\\" to cockroach.rootClientSites`.replace(/\\"/g, '"'));
     }
+  });
+
+  (hasTool("bash") ? test : test.skip)("the synthesized scale-down commands: as crdb_operator it refuses with the fix, as root (gcp) it decommissions", () => {
+    const aws = runScaleDown(siteJobs(stacks["aws-database"])["scale-down"], "aws");
+    expect(aws.result.status).toBe(1);
+    expect(aws.result.stderr).toContain('Nodes 4 5 must be decommissioned before the StatefulSet shrinks: add "aws" to cockroach.rootClientSites, deploy');
+    expect(aws.cockroach.length).toBeGreaterThan(0);
+    for (const call of aws.cockroach) expect(call).toContain("--certs-dir=/cockroach/cockroach-certs --user=crdb_operator ");
+    const gcp = runScaleDown(siteJobs(stacks["gcp-database"])["scale-down"], "gcp");
+    expect(gcp.cockroach.filter((call) => call.startsWith("cockroach node decommission"))).toEqual([
+      "cockroach node decommission 4 5 --certs-dir=/cockroach/cockroach-certs --user=root --host=cockroachdb-public:26257 --wait=all",
+    ]);
   });
 
   test("cluster-init creates the operator user with its grant", () => {
