@@ -6,6 +6,7 @@ import { podNames } from "../lib/core/naming";
 import { ClusterInitStack, chooseInitSite, rootClientSiteNames, runsSqlClientPod } from "./cluster-init-stack";
 import { ClusterStack } from "./cluster-stack";
 import { DatabaseStack } from "./database-stack";
+import { linkSourcesOf } from "./link-sources";
 import { LinksStack } from "./links-stack";
 import { databaseSites, existingClusterId } from "./naming";
 import { PkiStack } from "./pki-stack";
@@ -51,13 +52,23 @@ export function buildDeployment(app: App, topology: Topology): DeploymentStacks 
           storageClassName: site.storageClassName,
           kubeconfigPath: site.kubeconfig.path,
           kubeconfigContext: site.kubeconfig.context,
+          egressCidrs: site.egressCidrs,
         })
       : clusters.find((cluster) => cluster.site.siteName === site.name)!.site,
   );
   const initSiteName = chooseInitSite(kubernetesSites).site.siteName;
   const rootClientSites = rootClientSiteNames(topology, initSiteName);
   const platforms = kubernetesSites.map(
-    (site, i) => new PlatformStack(app, { topology, site, siteSpec: topology.sites[i], pki, holdsRootClient: rootClientSites.has(site.siteName) }),
+    (site, i) =>
+      new PlatformStack(app, {
+        topology,
+        site,
+        siteSpec: topology.sites[i],
+        pki,
+        holdsRootClient: rootClientSites.has(site.siteName),
+        // The dialling sites' NAT addresses come from their cluster stacks (cross-stack references).
+        linkSources: linkSourcesOf(topology, kubernetesSites, linkPlans, i),
+      }),
   );
   const databases = kubernetesSites.map(
     (site, i) =>

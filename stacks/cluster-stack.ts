@@ -146,6 +146,10 @@ export class ClusterStack extends DeploymentStack {
         value: { location: this.backupStorage.location, uri: this.backupStorage.uri, schedule: backup.label },
       });
     }
+    new TerraformOutput(this, "egress_cidrs", {
+      description: "The addresses this cluster's outbound traffic leaves from (NAT); the other sites' Skupper routers admit links from them.",
+      value: this.site.egressCidrs,
+    });
     new TerraformOutput(this, "kubectl_credentials", {
       description: "Adds this cluster to your kubeconfig.",
       // Every word is quoted for the shell, then the whole is escaped so Terraform prints it as written.

@@ -11,7 +11,9 @@ import { SkupperRouterServiceTemplate } from "../lib/skupper/router-service-temp
 import { SkupperRouterSizing } from "../lib/skupper/router-sizing";
 import { SkupperSiteCaSecret } from "../lib/skupper/site-ca-secret";
 import { DatabaseNetworkPolicies } from "../lib/security/database-network-policies";
+import { warn } from "../lib/core/warnings";
 import { DeploymentStack } from "./deployment-stack";
+import type { LinkSources } from "./link-sources";
 import { stackNames } from "./naming";
 import { PkiStack } from "./pki-stack";
 import { connectToSite } from "./site-connection";
@@ -27,6 +29,8 @@ export interface PlatformStackProps {
   readonly pki: PkiStack;
   /** This site gets the root client certificate (rootClientSiteNames). */
   readonly holdsRootClient: boolean;
+  /** Who may reach this site's router load balancer (see linkSourcesOf). */
+  readonly linkSources?: LinkSources;
 }
 
 /**
@@ -109,10 +113,13 @@ export class PlatformStack extends DeploymentStack {
       caCertPem: siteCa.certPem,
       caPrivateKeyPem: siteCa.privateKeyPem,
     });
+    const linkSources = props.linkSources ?? {};
+    if (linkSources.warning) warn(this, linkSources.warning);
     new SkupperRouterServiceTemplate(this, "skupper-router-service", {
       provider: kubernetes,
       namespace,
       annotations: site.loadBalancerAnnotations,
+      loadBalancerSourceRanges: linkSources.cidrs,
     });
 
     const namespaceScoped = topology.skupper.controllerScope === "namespace";

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
@@ -59,7 +60,9 @@ export interface AksSiteProps extends CloudSiteProps {
   readonly skuTier?: "Free" | "Standard" | "Premium";
   /**
    * Grant the cluster identity Network Contributor on the node subnet, which AKS needs in a
-   * VNet it did not create (needs Owner or User Access Administrator where Terraform runs).
+   * VNet it did not create, and on the outbound public IP, which the cloud provider joins to
+   * the load balancer whenever a LoadBalancer Service changes it (needs Owner or User Access
+   * Administrator where Terraform runs).
    * @default true
    */
   readonly grantSubnetAccess?: boolean;
@@ -85,8 +88,8 @@ export class AksSite extends Construct implements KubernetesSite {
   /** Exists on every AKS cluster: Premium SSD, WaitForFirstConsumer, expandable. */
   readonly storageClassName = "managed-csi-premium";
   readonly loadBalancerAnnotations: Readonly<Record<string, string>> = {};
-  /** Unknown at synth: AKS allocates the outbound load balancer's addresses. */
-  readonly egressCidrs?: readonly string[];
+  /** The outbound public IP of the cluster's load balancer (/32): all outbound traffic leaves from it. */
+  readonly egressCidrs: readonly string[];
   readonly resourceGroupName: string;
   readonly networkCidrs: Readonly<Record<string, string>>;
   readonly cluster: KubernetesCluster;
@@ -138,6 +141,19 @@ export class AksSite extends Construct implements KubernetesSite {
       virtualNetworkName: vnet.name,
       addressPrefixes: [nodeCidr],
     });
+    // Our own outbound address instead of one AKS manages, so that peers can allow exactly it
+    // (the Skupper routers' load balancer source ranges). One holds 64000 SNAT ports, AKS's
+    // own default; zone-redundant like the pools.
+    const egressIp = new PublicIp(this, "egress-ip", {
+      provider,
+      name: `${clusterName}-egress`,
+      location: region,
+      resourceGroupName: group.name,
+      allocationMethod: "Static",
+      sku: "Standard",
+      zones,
+    });
+    this.egressCidrs = [`${egressIp.ipAddress}/32`];
     // Without an explicit setting AKS keeps a surge default that Terraform then shows as drift.
     const upgradeSettings = { maxSurge: "10%" };
 
@@ -176,6 +192,7 @@ export class AksSite extends Construct implements KubernetesSite {
         // being retired); without one AKS ignores NetworkPolicies.
         ...((props.networkPolicyEnforcement ?? true) ? { networkDataPlane: "cilium", networkPolicy: "cilium" } : {}),
         outboundType: "loadBalancer",
+        loadBalancerProfile: { outboundIpAddressIds: [egressIp.id] },
       },
       apiServerAccessProfile: inputs.apiAccessCidrs ? { authorizedIpRanges: inputs.apiAccessCidrs } : undefined,
       oidcIssuerEnabled: props.workloadIdentity ?? true,
@@ -183,13 +200,15 @@ export class AksSite extends Construct implements KubernetesSite {
     });
 
     if (props.grantSubnetAccess ?? true) {
-      new RoleAssignment(this, "subnet-network-contributor", {
-        provider,
-        scope: subnet.id,
-        roleDefinitionName: "Network Contributor",
-        principalId: this.cluster.identity.principalId,
-        principalType: "ServicePrincipal",
-      });
+      for (const [id, scope] of [["subnet-network-contributor", subnet.id], ["egress-ip-network-contributor", egressIp.id]]) {
+        new RoleAssignment(this, id, {
+          provider,
+          scope,
+          roleDefinitionName: "Network Contributor",
+          principalId: this.cluster.identity.principalId,
+          principalType: "ServicePrincipal",
+        });
+      }
     }
 
     this.nodePool = new KubernetesClusterNodePool(this, "nodes", {

@@ -1,5 +1,6 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { ComputeAddress } from "@cdktf/provider-google/lib/compute-address";
 import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
 import { ComputeRouter } from "@cdktf/provider-google/lib/compute-router";
 import { ComputeRouterNat } from "@cdktf/provider-google/lib/compute-router-nat";
@@ -80,8 +81,8 @@ export class GkeSite extends Construct implements KubernetesSite {
   /** Exists on every GKE cluster: pd-ssd, WaitForFirstConsumer, expandable. */
   readonly storageClassName = "premium-rwo";
   readonly loadBalancerAnnotations: Readonly<Record<string, string>> = {};
-  /** Unknown at synth: Cloud NAT allocates its addresses automatically. */
-  readonly egressCidrs?: readonly string[];
+  /** The Cloud NAT's reserved address (/32): every node's and pod's outbound traffic leaves from it. */
+  readonly egressCidrs: readonly string[];
   readonly networkCidrs: Readonly<Record<string, string>>;
   readonly cluster: ContainerCluster;
   readonly nodePool: ContainerNodePool;
@@ -130,13 +131,25 @@ export class GkeSite extends Construct implements KubernetesSite {
     });
     // Private nodes have no public address: Cloud NAT gives them egress (image pulls).
     const router = new ComputeRouter(this, "router", { provider, project, name: `${clusterName}-router`, region, network: network.id });
+    // A reserved address instead of automatic ones, so that peers can allow exactly it (the
+    // Skupper routers' load balancer source ranges). One address holds 64512 ports: 1008
+    // nodes at Cloud NAT's default of 64 ports per VM.
+    const natAddress = new ComputeAddress(this, "nat-address", {
+      provider,
+      project,
+      name: `${clusterName}-nat`,
+      region,
+      addressType: "EXTERNAL",
+    });
+    this.egressCidrs = [`${natAddress.address}/32`];
     new ComputeRouterNat(this, "nat", {
       provider,
       project,
       name: `${clusterName}-nat`,
       region,
       router: router.name,
-      natIpAllocateOption: "AUTO_ONLY",
+      natIpAllocateOption: "MANUAL_ONLY",
+      natIps: [natAddress.selfLink],
       sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
       logConfig: { enable: true, filter: "ERRORS_ONLY" },
     });

@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -27,8 +28,8 @@ export interface SkupperRouterServiceTemplateProps {
    */
   readonly annotations?: Readonly<Record<string, string>>;
   /**
-   * Source CIDRs allowed to reach the router's load balancer (IPv4), e.g. the other sites'
-   * egress addresses.
+   * Source CIDRs allowed to reach the router's load balancer (IPv4), e.g. the egress addresses
+   * of the sites that dial this one; literals or tokens (another stack's NAT addresses).
    * @default unrestricted (the cloud default, usually 0.0.0.0/0); the link port still demands a client certificate from this site's CA
    */
   readonly loadBalancerSourceRanges?: readonly string[];
@@ -69,7 +70,8 @@ export class SkupperRouterServiceTemplate extends Construct {
           `annotations already sets ${LOAD_BALANCER_SOURCE_RANGES_ANNOTATION}; set the ranges in one place only.`,
         );
       }
-      ranges.forEach((cidr, i) => parseIpv4Cidr(`loadBalancerSourceRanges[${i}]`, cidr));
+      // A token (e.g. `${eip.publicIp}/32`) is only known at apply; literals are checked now.
+      ranges.forEach((cidr, i) => Token.isUnresolved(cidr) || parseIpv4Cidr(`loadBalancerSourceRanges[${i}]`, cidr));
       annotations[LOAD_BALANCER_SOURCE_RANGES_ANNOTATION] = ranges.join(",");
     }
     this.annotations = annotations;

@@ -174,6 +174,8 @@ function site<C extends string, T extends z.core.$ZodLooseShape>(cloud: C, regio
     monitoring: monitoringSchema,
     // Defaults later: true in the site that runs cluster-init only (the pod keeps the root client certificate mounted).
     sqlClientPod: z.boolean().optional(),
+    // Unset: the egress addresses of the sites that dial this one (linkAccess loadbalancer only).
+    linkSourceCidrs: z.array(cidr).min(1, { error: "List at least one CIDR, or leave the field out." }).optional(),
     ...fields,
   });
 }
@@ -262,6 +264,8 @@ export const siteSchema = z.discriminatedUnion("cloud", [
       })
       .default("loadbalancer"),
     nodePortHost: checkedString(checkSkupperClusterHost).optional(),
+    // Unset: unknown, so the sites this one dials accept links from anywhere (a synth warning says so).
+    egressCidrs: z.array(cidr).min(1, { error: "List at least one CIDR, or leave the field out." }).optional(),
     // Unset: this site takes no backups of its own (the clouds' schedules still cover all data).
     backup: strict({
       destination: checkedString(checkBackupDestination),
@@ -385,6 +389,8 @@ const skupperSchema = strict({
   mesh: z.enum(["auto", "full", "partial"]).default("auto"),
   // "namespace": the controller watches only the database namespace, with a Role there; "cluster": every namespace, with a ClusterRole.
   controllerScope: z.enum(SKUPPER_CONTROLLER_SCOPES).default("namespace"),
+  // Each router's load balancer accepts only the egress addresses of the sites that dial it.
+  restrictLinkSources: z.boolean().default(true),
 });
 
 const securitySchema = strict({

@@ -51,6 +51,11 @@ interface SiteBase {
    * puts that certificate in this site). Undefined: only in the site that runs cluster-init.
    */
   readonly sqlClientPod?: boolean;
+  /**
+   * Sources allowed to reach this site's Skupper router load balancer (linkAccess
+   * "loadbalancer"), replacing the egress addresses of the sites that dial it.
+   */
+  readonly linkSourceCidrs?: readonly string[];
 }
 
 interface ManagedSiteBase extends SiteBase {
@@ -144,6 +149,8 @@ export interface ExistingSite extends SiteBase {
   readonly clusterDomain: string;
   /** With linkAccess "nodeport": the node IP or DNS name the peers dial (the controller's cluster host). */
   readonly nodePortHost?: string;
+  /** The cluster's outbound (NAT, proxy) addresses; undefined: unknown, so the sites it dials cannot restrict their routers to it. */
+  readonly egressCidrs?: readonly string[];
   /** Where this site's own backup schedule writes; undefined: none. */
   readonly backup?: ExistingSiteBackup;
 }
@@ -299,6 +306,8 @@ export interface SkupperSettings {
    * (Role, RoleBinding); "cluster": in namespace `skupper`, with a ClusterRole over every namespace.
    */
   readonly controllerScope: SkupperControllerScope;
+  /** Limit each inbound router's load balancer to the egress addresses of the sites that dial it. */
+  readonly restrictLinkSources: boolean;
 }
 
 /** Security settings of the whole deployment (see README "Security notes"). */

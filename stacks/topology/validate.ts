@@ -196,6 +196,7 @@ interface TopLevel {
   readonly survivalGoal?: SurvivalGoal;
   readonly cockroach?: { readonly cpu?: string; readonly memory?: string };
   readonly networkPolicies: boolean;
+  readonly restrictLinkSources: boolean;
 }
 
 function topLevel(raw: unknown): TopLevel {
@@ -210,6 +211,7 @@ function topLevel(raw: unknown): TopLevel {
     survivalGoal: field(shape.survivalGoal, "survivalGoal"),
     cockroach: field(shape.cockroach, "cockroach"),
     networkPolicies: field(shape.security, "security")?.networkPolicies ?? true,
+    restrictLinkSources: field(shape.skupper, "skupper")?.restrictLinkSources ?? true,
   };
 }
 
@@ -313,7 +315,7 @@ interface CidrEntry {
 function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): ConfigError[] {
   const problems: ConfigError[] = [];
   const add = (field: string, value: unknown, fix: string) => problems.push(new ConfigError(field, value, fix));
-  const { statefulSetPrefix: prefix, clusterDomain, survivalGoal } = top;
+  const { statefulSetPrefix: prefix, clusterDomain, survivalGoal, restrictLinkSources } = top;
   const siteCount = top.rawSites.length;
 
   const names = new Map<string, number>();
@@ -361,6 +363,14 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
           site.linkAccess,
           `sites[${firstDialOnly.index}] ("${firstDialOnly.site.name}") accepts no links either, so "${site.name}" and "${firstDialOnly.site.name}" cannot link to each other; give one of them inbound link access (loadbalancer, or on an existing cluster nodeport or route).`,
         );
+      }
+    }
+
+    if (site.linkSourceCidrs !== undefined) {
+      if (site.linkAccess !== "loadbalancer") {
+        add(`${at}.linkSourceCidrs`, site.linkSourceCidrs, `Only a load balancer takes source ranges (this site has linkAccess "${site.linkAccess}"); remove linkSourceCidrs and filter at your firewall.`);
+      } else if (!restrictLinkSources) {
+        add(`${at}.linkSourceCidrs`, site.linkSourceCidrs, "skupper.restrictLinkSources is false, which leaves every router unrestricted; remove one of the two.");
       }
     }
 

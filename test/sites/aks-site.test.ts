@@ -96,15 +96,19 @@ describe("AksSite", () => {
     });
   });
 
-  test("the cluster identity may manage load balancers in the subnet", () => {
-    expect(single(json, "azurerm_role_assignment")).toMatchObject({
-      scope: ref(json, "azurerm_subnet", "id"),
-      role_definition_name: "Network Contributor",
-      principal_id: ref(json, "azurerm_kubernetes_cluster", "identity[0].principal_id"),
-    });
+  test("the cluster identity may manage load balancers in the subnet and with the outbound IP", () => {
+    const assignments = Object.values(blocksOf(json, "azurerm_role_assignment"));
+    expect(assignments.map((a) => a.scope).sort()).toEqual([ref(json, "azurerm_public_ip", "id"), ref(json, "azurerm_subnet", "id")].sort());
+    for (const assignment of assignments) {
+      expect(assignment).toMatchObject({
+        role_definition_name: "Network Contributor",
+        principal_id: ref(json, "azurerm_kubernetes_cluster", "identity[0].principal_id"),
+      });
+    }
     expect(typesOf(json)).toEqual([
       "azurerm_kubernetes_cluster",
       "azurerm_kubernetes_cluster_node_pool",
+      "azurerm_public_ip",
       "azurerm_resource_group",
       "azurerm_role_assignment",
       "azurerm_subnet",

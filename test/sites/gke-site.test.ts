@@ -24,7 +24,9 @@ describe("GkeSite", () => {
     expect(site.clusterName).toBe("crdb-gcp");
     expect(site.storageClassName).toBe("premium-rwo");
     expect(site.loadBalancerAnnotations).toEqual({});
-    expect(site.egressCidrs).toBeUndefined();
+    // The Cloud NAT's reserved address, known after apply.
+    expect(site.egressCidrs).toHaveLength(1);
+    expect(site.egressCidrs[0]).toMatch(/^\$\{TfToken\[TOKEN\.\d+\]\}\/32$/);
     expect(site.networkCidrs).toEqual({ nodeCidr: "10.20.0.0/20", podCidr: "10.24.0.0/14", serviceCidr: "10.21.0.0/20" });
     expect(Object.keys(json.terraform.required_providers)).toEqual(["google"]);
     expect(json.data).toBeUndefined();
@@ -51,7 +53,9 @@ describe("GkeSite", () => {
     expect(single(json, "google_compute_router_nat")).toMatchObject({
       router: ref(json, "google_compute_router", "name"),
       region: "us-central1",
-      nat_ip_allocate_option: "AUTO_ONLY",
+      // A reserved address, so that peers can admit exactly it.
+      nat_ip_allocate_option: "MANUAL_ONLY",
+      nat_ips: [ref(json, "google_compute_address", "self_link")],
       source_subnetwork_ip_ranges_to_nat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
     });
   });
@@ -114,6 +118,7 @@ describe("GkeSite", () => {
     });
     expect(pool.depends_on).toEqual([`google_project_iam_member.${Object.keys(blocksOf(json, "google_project_iam_member"))[0]}`]);
     expect(typesOf(json)).toEqual([
+      "google_compute_address",
       "google_compute_network",
       "google_compute_router",
       "google_compute_router_nat",

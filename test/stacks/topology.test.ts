@@ -86,7 +86,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "misspelt-field.yaml",
     [
       "sites[0].region: invalid value undefined. This field is required: give a string.",
-      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, monitoring, sqlClientPod, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, networkPolicyEnforcement, allowUnknownRegion, allowUnsupportedKubernetesVersion, adminPrincipalArns, kubernetesAuth, backup).',
+      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, monitoring, sqlClientPod, linkSourceCidrs, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, networkPolicyEnforcement, allowUnknownRegion, allowUnsupportedKubernetesVersion, adminPrincipalArns, kubernetesAuth, backup).',
     ],
   ],
   ["existing-without-context.yaml", ["sites[0].kubeconfig.context: invalid value undefined. Name the kubeconfig context of this cluster"]],

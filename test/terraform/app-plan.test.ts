@@ -52,6 +52,10 @@ describe("the default app's aws-only stacks with the real terraform and aws prov
       expect(result.output).toMatch(/\+ days\s+= 30/);
       expect(result.output).toMatch(/\+ service_account = "crdb-aws"/);
       expect(result.output).toMatch(/\+ block_public_policy\s+= true/);
+      // The NAT addresses the other sites' routers admit: a plain output, and one sensitive
+      // cross-stack output per EIP that their platform stacks read through remote state.
+      expect(result.output).toMatch(/\+ egress_cidrs\s+= \[\s+\+ \(known after apply\),\s+\+ \(known after apply\),\s+\+ \(known after apply\),\s+\]/);
+      expect(result.output.match(/\+ cross-stack-output-aws_eipsite_nat-us-east-1[abc]-eip_\w+public_ip\s+= \(sensitive value\)/g)).toHaveLength(3);
     },
     300_000,
   );
