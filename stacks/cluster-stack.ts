@@ -66,6 +66,9 @@ export class ClusterStack extends DeploymentStack {
           authentication: site.kubernetesAuth,
           // `aws eks get-token` must run as the same identity as the stacks' aws providers.
           awsCliProfile: site.kubernetesAuth === "exec" ? topology.accounts.awsProfile : undefined,
+          secretsEncryption: site.secretsEncryption,
+          controlPlaneLogTypes: site.controlPlaneLogTypes,
+          controlPlaneLogRetentionDays: site.controlPlaneLogRetentionDays,
         });
         const profile = topology.accounts.awsProfile ? ["--profile", topology.accounts.awsProfile] : [];
         credentialsCommand = shellCommand(["aws", "eks", "update-kubeconfig", "--region", site.region, "--name", eks.clusterName, "--alias", site.name, ...profile]);

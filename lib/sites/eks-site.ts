@@ -1,5 +1,6 @@
 import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
@@ -11,6 +12,7 @@ import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route } from "@cdktf/provider-aws/lib/route";
@@ -24,6 +26,7 @@ import { fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
 import { EksAuthentication, checkAdminPrincipalArns, checkEksNetwork, cidrSubnet, isLiteral, resolveCloudSiteInputs, warnIfApiOpen } from "./site-inputs";
 import { ClusterCredentials, createSiteProviders, requireCloudProvider } from "./site-providers";
+import { EksControlPlaneLogType, checkEksControlPlaneLogs } from "./control-plane";
 
 export interface EksSiteProps extends CloudSiteProps {
   /** The cluster stack's AWS provider; its region must be `region`. */
@@ -65,6 +68,26 @@ export interface EksSiteProps extends CloudSiteProps {
    * @default the CLI's default credential chain
    */
   readonly awsCliProfile?: string;
+  /**
+   * Envelope-encrypt Kubernetes Secrets with a customer-managed KMS key created here (yearly
+   * rotation; administered through the account's IAM, used by the cluster role), so the key
+   * policy and CloudTrail decide and record who can decrypt them. EKS cannot turn it off
+   * once on: setting false later replaces the cluster.
+   * @default true
+   */
+  readonly secretsEncryption?: boolean;
+  /**
+   * Control-plane logs sent to CloudWatch Logs (`/aws/eks/<cluster>/cluster`, a log group
+   * this construct owns). Empty: none, and no log group.
+   * @default ["api", "audit", "authenticator"]
+   */
+  readonly controlPlaneLogTypes?: readonly EksControlPlaneLogType[];
+  /**
+   * Days CloudWatch keeps the control-plane logs; one of the values CloudWatch accepts
+   * (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...; 0 keeps them forever).
+   * @default 90
+   */
+  readonly controlPlaneLogRetentionDays?: number;
 }
 
 const SERVICE_ACCOUNT_EBS_CSI = "ebs-csi-controller-sa";
@@ -93,6 +116,10 @@ export class EksSite extends Construct implements KubernetesSite {
   readonly cluster: EksCluster;
   readonly nodeGroup: EksNodeGroup;
   readonly vpc: Vpc;
+  /** The key that envelope-encrypts Kubernetes Secrets; undefined with secretsEncryption false. */
+  readonly secretsKey?: KmsKey;
+  /** The control-plane log group; undefined without log types. */
+  readonly controlPlaneLogGroup?: CloudwatchLogGroup;
   /** How consuming stacks authenticate (see EksSiteProps.authentication). */
   readonly authentication: EksAuthentication;
   readonly credentialLifetimeMinutes?: number;
@@ -115,6 +142,7 @@ export class EksSite extends Construct implements KubernetesSite {
     if (props.awsCliProfile !== undefined && props.authentication !== "exec") {
       fail("awsCliProfile", props.awsCliProfile, 'It is used only with authentication "exec"; set that too or drop the profile.');
     }
+    const { types: logTypes, retentionDays: logRetentionDays } = checkEksControlPlaneLogs(props.controlPlaneLogTypes, props.controlPlaneLogRetentionDays);
 
     this.siteName = inputs.siteName;
     this.region = region;
@@ -221,6 +249,47 @@ export class EksSite extends Construct implements KubernetesSite {
       "sts:TagSession",
     ]);
 
+    if (props.secretsEncryption ?? true) {
+      // The account is read from the role's ARN: a data source would keep the stack from planning offline.
+      const accountId = Fn.element(Fn.split(":", clusterRole.iamRole.arn), 4);
+      this.secretsKey = new KmsKey(this, "secrets-key", {
+        provider,
+        description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName} (${region})`,
+        enableKeyRotation: true,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              // Administration goes through the account's IAM policies (AWS's default key policy);
+              // without it nobody could change or delete the key.
+              Sid: "AccountAdministersThroughIam",
+              Effect: "Allow",
+              Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+              Action: "kms:*",
+              Resource: "*",
+            },
+            {
+              Sid: "ClusterRoleEncryptsSecrets",
+              Effect: "Allow",
+              Principal: { AWS: clusterRole.iamRole.arn },
+              Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+              Resource: "*",
+            },
+          ],
+        }),
+        tags: name("secrets"),
+      });
+    }
+    if (logTypes.length > 0) {
+      // Created before the cluster, or EKS creates it itself with no retention and outside the state.
+      this.controlPlaneLogGroup = new CloudwatchLogGroup(this, "control-plane-logs", {
+        provider,
+        name: `/aws/eks/${clusterName}/cluster`,
+        retentionInDays: logRetentionDays,
+        tags: name("control-plane-logs"),
+      });
+    }
+
     this.cluster = new EksCluster(this, "cluster", {
       provider,
       name: clusterName,
@@ -240,8 +309,10 @@ export class EksSite extends Construct implements KubernetesSite {
         endpointPrivateAccess: true,
         publicAccessCidrs: inputs.apiAccessCidrs,
       },
+      encryptionConfig: this.secretsKey ? { resources: ["secrets"], provider: { keyArn: this.secretsKey.arn } } : undefined,
+      enabledClusterLogTypes: logTypes.length > 0 ? logTypes : undefined,
       // The policy must outlive the cluster on destroy, or EKS cannot clean up its ENIs.
-      dependsOn: clusterRole.attachments,
+      dependsOn: [...clusterRole.attachments, ...(this.controlPlaneLogGroup ? [this.controlPlaneLogGroup] : [])],
     });
 
     adminPrincipalArns.forEach((principalArn, i) => {

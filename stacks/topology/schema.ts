@@ -55,6 +55,12 @@ import {
   checkRegion,
   type CloudName,
 } from "../../lib/sites/site-inputs";
+import {
+  DEFAULT_EKS_CONTROL_PLANE_LOG_TYPES,
+  EKS_CONTROL_PLANE_LOG_TYPES,
+  checkCloudWatchRetentionDays,
+  checkEksControlPlaneLogTypes,
+} from "../../lib/sites/control-plane";
 import { checkSkupperClusterHost } from "../../lib/skupper/mesh";
 import { SKUPPER_CONTROLLER_SCOPES } from "../../lib/skupper/controller";
 import { checkLabels } from "../../lib/monitoring/common";
@@ -222,6 +228,12 @@ export const siteSchema = z.discriminatedUnion("cloud", [
       adminPrincipalArns: z.array(checkedString(checkIamPrincipalArn)).default([]),
       // The token lives 15 minutes: a longer wait in a later stack fails with it; exec does not.
       kubernetesAuth: z.enum(EKS_AUTHENTICATIONS).default("token"),
+      // A customer KMS key for Secrets; EKS cannot turn it off again (false later replaces the cluster).
+      secretsEncryption: z.boolean().default(true),
+      // Empty: no control-plane logs and no log group.
+      controlPlaneLogTypes: checkedBy(z.array(z.enum(EKS_CONTROL_PLANE_LOG_TYPES)), checkEksControlPlaneLogTypes).default([...DEFAULT_EKS_CONTROL_PLANE_LOG_TYPES]),
+      // Defaults later (90 days), and only where logs are sent.
+      controlPlaneLogRetentionDays: checkedBy(z.int({ error: "Use a whole number of days." }), checkCloudWatchRetentionDays).optional(),
       backup: strict({ bucketName: checkedString(checkS3BucketName).optional() }).optional(),
     },
   ),

@@ -5,6 +5,7 @@
 import type { SiteCloud } from "../../lib/sites/kubernetes-site";
 import type { EksAuthentication } from "../../lib/sites/site-inputs";
 import type { SkupperControllerScope } from "../../lib/skupper/controller";
+import type { EksControlPlaneLogType } from "../../lib/sites/control-plane";
 import type { SkupperLinkAccessType, SkupperMeshShape } from "../../lib/skupper/mesh";
 
 /** "region": the database survives losing a whole site (cloud); "zone": one zone per site. */
@@ -116,6 +117,12 @@ export interface AwsSite extends ManagedSiteBase {
    * needs the AWS CLI where Terraform runs).
    */
   readonly kubernetesAuth: EksAuthentication;
+  /** Envelope-encrypt Kubernetes Secrets with a customer KMS key created in the cluster stack. */
+  readonly secretsEncryption: boolean;
+  /** Control-plane logs sent to CloudWatch (`/aws/eks/<cluster>/cluster`); empty: none. */
+  readonly controlPlaneLogTypes: readonly EksControlPlaneLogType[];
+  /** Days CloudWatch keeps them; undefined: 90. */
+  readonly controlPlaneLogRetentionDays?: number;
   /** Undefined bucketName: `crdb-backup-<name>-<suffix>` (see Backup.nameSuffix). */
   readonly backup?: { readonly bucketName?: string };
 }

@@ -34,6 +34,7 @@ import {
   defaultClusterName,
   defaultZones,
 } from "../../lib/sites/site-inputs";
+import { checkEksControlPlaneLogs } from "../../lib/sites/control-plane";
 import { DEFAULT_REPLICAS, MAX_DEFAULT_NETWORK_SITES, defaultAwsNetwork, defaultAzureNetwork, defaultGcpNetwork } from "./defaults";
 import { backupProblems } from "../backup";
 import { MAX_NESTING_DEPTH, MAX_SITES, nestingDeeperThan } from "./limits";
@@ -254,6 +255,13 @@ function resolveSites(top: TopLevel, baseDir: string, problems: ConfigError[]): 
   });
 }
 
+/** The control-plane settings' rules of the site constructs (lib/sites/control-plane), at the file's paths. */
+function controlPlaneProblems(site: ManagedSite, at: string): ConfigError[] {
+  const problems: ConfigError[] = [];
+  if (site.cloud === "aws") siteCheck(at, problems, () => checkEksControlPlaneLogs(site.controlPlaneLogTypes, site.controlPlaneLogRetentionDays));
+  return problems;
+}
+
 function hasFullNetwork(site: Exclude<ParsedSite, { cloud: "existing" }>): boolean {
   const wanted = { aws: 2, gcp: 3, azure: 4 }[site.cloud];
   return Object.values(site.network ?? {}).filter(Boolean).length === wanted;
@@ -419,6 +427,7 @@ function crossFieldProblems(top: TopLevel, sites: readonly ResolvedSite[]): Conf
         );
       }
       if (site.cloud === "aws") siteCheck(at, problems, () => checkAdminPrincipalArns("adminPrincipalArns", site.adminPrincipalArns));
+      problems.push(...controlPlaneProblems(site, at));
       siteCheck(at, problems, () => checkSiteNetwork(site));
       cidrs.push(...siteCidrs(site, at));
     }

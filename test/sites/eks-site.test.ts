@@ -111,9 +111,49 @@ describe("EksSite", () => {
     expect(cluster.vpc_config.public_access_cidrs).toBeUndefined();
     expect(cluster.vpc_config.subnet_ids).toHaveLength(3);
     for (const id of cluster.vpc_config.subnet_ids) expect(id).toMatch(/aws_subnet\.site_private-us-west-2[abc]_/);
-    expect(cluster.depends_on).toEqual(
-      addresses(json, "aws_iam_role_policy_attachment").filter((a) => a.includes("AmazonEKSClusterPolicy")),
-    );
+    expect(cluster.depends_on).toEqual([
+      ...addresses(json, "aws_iam_role_policy_attachment").filter((a) => a.includes("AmazonEKSClusterPolicy")),
+      ...addresses(json, "aws_cloudwatch_log_group"),
+    ]);
+  });
+
+  test("Secrets are envelope-encrypted with a rotating customer key the account administers and the cluster role uses", () => {
+    const [keyId] = Object.keys(blocksOf(json, "aws_kms_key"));
+    const key = single(json, "aws_kms_key");
+    expect(key.enable_key_rotation).toBe(true);
+    const [clusterRoleKey] = Object.entries(blocksOf(json, "aws_iam_role")).find(([, role]: [string, Json]) => role.name.endsWith("-cluster"))!;
+    const roleArn = `\${aws_iam_role.${clusterRoleKey}.arn}`;
+    // Quotes inside a Terraform interpolation are Terraform's, not the policy's: escape them to read the JSON.
+    const policy = JSON.parse(key.policy.replace(/\$\{[^}]*\}/g, (expression: string) => expression.replace(/"/g, '\\"')));
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "AccountAdministersThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::\${element(split(":", aws_iam_role.${clusterRoleKey}.arn), 4)}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "ClusterRoleEncryptsSecrets",
+        Effect: "Allow",
+        Principal: { AWS: roleArn },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+        Resource: "*",
+      },
+    ]);
+    expect(single(json, "aws_eks_cluster").encryption_config).toEqual({
+      resources: ["secrets"],
+      provider: { key_arn: `\${aws_kms_key.${keyId}.arn}` },
+    });
+    expect(site.secretsKey).toBeDefined();
+  });
+
+  test("api, audit and authenticator logs go to a log group Terraform owns, created before the cluster", () => {
+    const [groupAddress] = addresses(json, "aws_cloudwatch_log_group");
+    expect(single(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/eks/crdb-aws/cluster", retention_in_days: 90 });
+    const cluster = single(json, "aws_eks_cluster");
+    expect(cluster.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator"]);
+    expect(cluster.depends_on).toContain(groupAddress);
   });
 
   test("access entries give the admin principals cluster-admin", () => {
@@ -163,6 +203,7 @@ describe("EksSite", () => {
 
   test("resource inventory", () => {
     expect(typesOf(json)).toEqual([
+      "aws_cloudwatch_log_group",
       "aws_eip",
       "aws_eks_access_entry",
       "aws_eks_access_policy_association",
@@ -173,6 +214,7 @@ describe("EksSite", () => {
       "aws_iam_role",
       "aws_iam_role_policy_attachment",
       "aws_internet_gateway",
+      "aws_kms_key",
       "aws_nat_gateway",
       "aws_route",
       "aws_route_table",
@@ -216,6 +258,25 @@ describe("EksSite options", () => {
     const cidrs = Object.values(blocksOf(json, "aws_subnet")).map((s: Json) => s.cidr_block).sort();
     expect(cidrs).toEqual(["10.50.0.0/23", "10.50.14.0/26", "10.50.14.128/26", "10.50.14.64/26", "10.50.2.0/23", "10.50.4.0/23"]);
     expect(Object.keys(blocksOf(json, "aws_eks_access_entry"))).toHaveLength(0);
+  });
+
+  test("opt-outs: no Secrets key, no control-plane logs and no log group", () => {
+    const { stack, site } = eksStack({ secretsEncryption: false, controlPlaneLogTypes: [] });
+    const json = synthJson(stack);
+    expect(typesOf(json)).not.toContain("aws_kms_key");
+    expect(typesOf(json)).not.toContain("aws_cloudwatch_log_group");
+    const cluster = single(json, "aws_eks_cluster");
+    expect(cluster.encryption_config).toBeUndefined();
+    expect(cluster.enabled_cluster_log_types).toBeUndefined();
+    expect(site.secretsKey).toBeUndefined();
+    expect(site.controlPlaneLogGroup).toBeUndefined();
+  });
+
+  test("chosen log types and retention", () => {
+    const { stack } = eksStack({ controlPlaneLogTypes: ["audit", "scheduler"], controlPlaneLogRetentionDays: 0 });
+    const json = synthJson(stack);
+    expect(single(json, "aws_eks_cluster").enabled_cluster_log_types).toEqual(["audit", "scheduler"]);
+    expect(single(json, "aws_cloudwatch_log_group").retention_in_days).toBe(0);
   });
 
   test("ap-northeast-1 defaults to the zones every account has", () => {
@@ -279,6 +340,18 @@ describe("EksSite bad input", () => {
     ],
     ["empty API CIDR list", { apiAccessCidrs: [] }, "apiAccessCidrs: invalid value []. Give at least one CIDR block"],
     ["tiny disk", { diskSizeGb: 10 }, "diskSizeGb: invalid value 10. Use a whole number between 30 and 2048."],
+    [
+      "unknown log type",
+      { controlPlaneLogTypes: ["audit", "Authenticator" as never] },
+      'controlPlaneLogTypes[1]: invalid value "Authenticator". Use one of api, audit, authenticator, controllerManager, scheduler (case matters).',
+    ],
+    ["log type twice", { controlPlaneLogTypes: ["audit", "audit"] }, 'controlPlaneLogTypes: invalid value ["audit","audit"]. List each log type once.'],
+    ["retention CloudWatch refuses", { controlPlaneLogRetentionDays: 100 }, "controlPlaneLogRetentionDays: invalid value 100. CloudWatch Logs keeps logs for one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120,"],
+    [
+      "retention without logs",
+      { controlPlaneLogTypes: [], controlPlaneLogRetentionDays: 30 },
+      "controlPlaneLogRetentionDays: invalid value 30. No control-plane logs are sent (controlPlaneLogTypes is empty); drop the retention or list log types.",
+    ],
   ];
   // A rest parameter keeps jest from taking a 4th parameter for a `done` callback.
   test.each(cases)("%s", (...[, props, message, providerRegion]: Case) => {

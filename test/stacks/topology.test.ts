@@ -86,7 +86,7 @@ const INVALID_FILES: ReadonlyArray<readonly [string, readonly string[]]> = [
     "misspelt-field.yaml",
     [
       "sites[0].region: invalid value undefined. This field is required: give a string.",
-      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, monitoring, sqlClientPod, linkSourceCidrs, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, networkPolicyEnforcement, allowUnknownRegion, allowUnsupportedKubernetesVersion, adminPrincipalArns, kubernetesAuth, backup).',
+      'sites[0].regoin: invalid value "us-east-1". Unknown field; remove it or fix its spelling (allowed here: name, cloud, region, zones, replicas, monitoring, sqlClientPod, linkSourceCidrs, kubernetesVersion, nodes, network, apiAccessCidrs, linkAccess, networkPolicyEnforcement, allowUnknownRegion, allowUnsupportedKubernetesVersion, adminPrincipalArns, kubernetesAuth, secretsEncryption, controlPlaneLogTypes, controlPlaneLogRetentionDays, backup).',
     ],
   ],
   ["existing-without-context.yaml", ["sites[0].kubeconfig.context: invalid value undefined. Name the kubeconfig context of this cluster"]],
@@ -306,6 +306,23 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
     'sites[0].adminPrincipalArns: invalid value ["arn:aws:iam::123456789012:role/a","arn:aws:iam::123456789012:role/a"]. List each ARN once: EKS allows one access entry per principal.',
   ],
   ["eks kubernetes auth", { sites: [{ ...aws, kubernetesAuth: "iam" }] }, 'sites[0].kubernetesAuth: invalid value "iam". Use one of "token", "exec".'],
+  ["eks secrets encryption", { sites: [{ ...aws, secretsEncryption: "yes" }] }, 'sites[0].secretsEncryption: invalid value "yes". Use true or false.'],
+  [
+    "eks log type",
+    { sites: [{ ...aws, controlPlaneLogTypes: ["audit", "kubelet"] }] },
+    'sites[0].controlPlaneLogTypes[1]: invalid value "kubelet". Use one of "api", "audit", "authenticator", "controllerManager", "scheduler".',
+  ],
+  ["eks log type twice", { sites: [{ ...aws, controlPlaneLogTypes: ["audit", "audit"] }] }, 'sites[0].controlPlaneLogTypes: invalid value ["audit","audit"]. List each log type once.'],
+  [
+    "eks log retention",
+    { sites: [{ ...aws, controlPlaneLogRetentionDays: 45 }] },
+    "sites[0].controlPlaneLogRetentionDays: invalid value 45. CloudWatch Logs keeps logs for one of 0, 1, 3, 5, 7, 14, 30, 60, 90,",
+  ],
+  [
+    "eks log retention without logs",
+    { sites: [{ ...aws, controlPlaneLogTypes: [], controlPlaneLogRetentionDays: 30 }] },
+    "sites[0].controlPlaneLogRetentionDays: invalid value 30. No control-plane logs are sent (controlPlaneLogTypes is empty); drop the retention or list log types.",
+  ],
   ["gcp project", { accounts: { gcpProject: "crdb-prod-" } }, 'accounts.gcpProject: invalid value "crdb-prod-". Use a project ID (not the name or number) such as "my-project-123"'],
   [
     "gke pod range too small for the pool and its surge",
@@ -522,6 +539,8 @@ describe("valid topologies", () => {
     expect(topology.backend).toEqual({ type: "cloud", organization: "acme", workspacePrefix: "crdb", executionMode: "local", terraformVersion: "1.11.4" });
     // EKS: no extra admins, and the 15-minute token of aws_eks_cluster_auth.
     expect(topology.sites[0]).toMatchObject({ adminPrincipalArns: [], kubernetesAuth: "token" });
+    // Control planes hardened by default: a customer key for Secrets, api/audit/authenticator logs.
+    expect(topology.sites[0]).toMatchObject({ secretsEncryption: true, controlPlaneLogTypes: ["api", "audit", "authenticator"] });
   });
 
   test("replicas default to the node count; kubeconfig keeps ~ for the provider to expand", () => {

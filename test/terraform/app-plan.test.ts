@@ -13,9 +13,9 @@ import { defaultTopology } from "../../stacks/topology";
 import { offlinePlan, offlineTest } from "./offline-plan";
 
 // As in eks-plan.test.ts, without an admin principal's access entry and policy association:
-// 28 network + 8 IAM + 6 EKS resources; plus the backup bucket with its 6 settings, its IAM role
+// 28 network + 8 IAM + 6 EKS resources, the Secrets KMS key and the control-plane log group; plus the backup bucket with its 6 settings, its IAM role
 // and policy and the Pod Identity association.
-const EXPECTED_AWS_CLUSTER_RESOURCES = 28 + 8 + 6 + 10;
+const EXPECTED_AWS_CLUSTER_RESOURCES = 28 + 8 + 6 + 2 + 10;
 
 const { run, tools } = offlineTest();
 

@@ -14,8 +14,9 @@ import { offlineConfig, offlinePlan, offlineTest } from "./offline-plan";
 // NAT, private subnet, route table, route, association = 8) -> 4 + 24 = 28 network resources;
 // IAM: 3 roles + 5 policy attachments = 8; EKS: cluster, node group, 3 add-ons (vpc-cni with
 // its network policy agent, pod identity agent, EBS CSI), pod identity association = 6; one
-// admin principal: access entry + policy association = 2.
-const EXPECTED_RESOURCES = 28 + 8 + 6 + 2;
+// admin principal: access entry + policy association = 2; the Secrets KMS key and the
+// control-plane log group = 2.
+const EXPECTED_RESOURCES = 28 + 8 + 6 + 2 + 2;
 
 const { run, tools } = offlineTest();
 
@@ -48,6 +49,13 @@ describe("EKS cluster stack with the real terraform and aws provider", () => {
       expect(result.output).toContain("# aws_eks_cluster.site_cluster_");
       expect(result.output).toMatch(/support_type\s+= "STANDARD"/);
       expect(result.output).toMatch(/authentication_mode\s+= "API"/);
+      // Secrets envelope encryption and control-plane logs, as the real provider plans them.
+      expect(result.output).toMatch(/# aws_kms_key\.site_secrets-key_\w+ will be created/);
+      expect(result.output).toMatch(/enable_key_rotation\s+= true/);
+      expect(result.output).toMatch(/encryption_config \{\s+\+ resources = \[\s+\+ "secrets",\s+\]\s+\+ provider \{\s+\+ key_arn = \(known after apply\)/);
+      expect(result.output).toMatch(/name\s+= "\/aws\/eks\/crdb-aws\/cluster"/);
+      expect(result.output).toMatch(/retention_in_days\s+= 90/);
+      expect(result.output).toMatch(/enabled_cluster_log_types\s+= \[\s+\+ "api",\s+\+ "audit",\s+\+ "authenticator",\s+\]/);
 
       // The synthesized stack itself still pins the provider version cdktf generated for.
       const synthesized = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
