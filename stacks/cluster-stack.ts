@@ -95,6 +95,7 @@ export class ClusterStack extends DeploymentStack {
           podCidr: site.network.podsCidr,
           serviceCidr: site.network.servicesCidr,
           deletionProtection: site.deletionProtection,
+          secretsEncryptionKey: site.secretsEncryptionKey,
         });
         credentialsCommand =
           shellCommand(["gcloud", "container", "clusters", "get-credentials", gke.clusterName, "--region", site.region, "--project", project]) +
@@ -123,8 +124,12 @@ export class ClusterStack extends DeploymentStack {
           nodeCidr: site.network.subnetCidr,
           podCidr: site.network.podCidr,
           serviceCidr: site.network.serviceCidr,
+          authentication: site.kubernetesAuth,
+          adminGroupObjectIds: site.adminGroupObjectIds,
         });
         credentialsCommand = shellCommand(["az", "aks", "get-credentials", "--resource-group", aks.resourceGroupName, "--name", aks.clusterName, "--context", site.name]);
+        // Without local accounts kubectl needs kubelogin, here with the Azure CLI's login.
+        if (site.kubernetesAuth === "entraId") credentialsCommand += " && " + shellCommand(["kubelogin", "convert-kubeconfig", "--login", "azurecli", "--context", site.name]);
         this.site = aks;
         if (backup && access) {
           const image = topology.cockroach.image ?? COCKROACH_IMAGE;

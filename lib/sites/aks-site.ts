@@ -12,7 +12,8 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { checkInteger, fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
 import { checkAksNetwork, checkMachineType, resolveCloudSiteInputs, warnIfApiOpen } from "./site-inputs";
-import { createSiteProviders } from "./site-providers";
+import { ClusterCredentials, createSiteProviders } from "./site-providers";
+import { AKS_AAD_SERVER_APPLICATION_ID, AksAuthentication, checkAksAuthentication } from "./control-plane";
 
 export interface AksSiteProps extends CloudSiteProps {
   /** The cluster stack's azurerm provider (4.x needs its subscription_id; a token is fine). */
@@ -72,6 +73,23 @@ export interface AksSiteProps extends CloudSiteProps {
    * @default true
    */
   readonly workloadIdentity?: boolean;
+  /**
+   * How the cluster is administered and how consuming stacks authenticate. "certificate": AKS
+   * local accounts, and the stacks use kube_config's admin client certificate, which lands in
+   * their states (works anywhere Terraform runs, HCP Terraform remote runs included).
+   * "entraId": the hardened choice where the Azure CLI is logged in next to Terraform: local
+   * accounts disabled, Entra ID authentication with Azure RBAC, and the stacks run
+   * `kubelogin get-token --login azurecli` (needs kubelogin and az), so no long-lived credential
+   * is in any state. AKS keeps Entra ID integration once it is on.
+   * @default "certificate"
+   */
+  readonly authentication?: AksAuthentication;
+  /**
+   * Entra ID groups made cluster-admin with "entraId" authentication (required there, and the
+   * identity that runs Terraform must be a member); object IDs, not names.
+   * @default []
+   */
+  readonly adminGroupObjectIds?: readonly string[];
 }
 
 /**
@@ -94,6 +112,8 @@ export class AksSite extends Construct implements KubernetesSite {
   readonly networkCidrs: Readonly<Record<string, string>>;
   readonly cluster: KubernetesCluster;
   readonly nodePool: KubernetesClusterNodePool;
+  /** How consuming stacks authenticate (see AksSiteProps.authentication). */
+  readonly authentication: AksAuthentication;
 
   constructor(scope: Construct, id: string, props: AksSiteProps) {
     super(scope, id);
@@ -113,6 +133,8 @@ export class AksSite extends Construct implements KubernetesSite {
     );
     const systemMachineType = checkMachineType("azure", "systemMachineType", props.systemMachineType ?? "Standard_D4s_v5");
     const systemNodeCount = checkInteger("systemNodeCount", props.systemNodeCount ?? 3, 1);
+    const authentication = props.authentication ?? "certificate";
+    const adminGroupObjectIds = checkAksAuthentication(authentication, props.adminGroupObjectIds ?? []);
     const resourceGroupName = props.resourceGroupName ?? `${clusterName}-rg`;
     if (!/^[-\w.()]{1,89}[-\w()]$/.test(resourceGroupName)) {
       fail("resourceGroupName", resourceGroupName, "Use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'.");
@@ -124,6 +146,7 @@ export class AksSite extends Construct implements KubernetesSite {
     this.clusterName = clusterName;
     this.networkCidrs = { vnetCidr, nodeCidr, podCidr, serviceCidr };
     this.resourceGroupName = resourceGroupName;
+    this.authentication = authentication;
     const provider = props.provider;
 
     const group = new ResourceGroup(this, "rg", { provider, name: resourceGroupName, location: region });
@@ -167,6 +190,10 @@ export class AksSite extends Construct implements KubernetesSite {
       skuTier: props.skuTier ?? "Standard",
       identity: { type: "SystemAssigned" },
       roleBasedAccessControlEnabled: true,
+      // Without local accounts nobody holds a credential that outlives its Entra ID identity.
+      ...(authentication === "entraId"
+        ? { localAccountDisabled: true, azureActiveDirectoryRoleBasedAccessControl: { azureRbacEnabled: true, adminGroupObjectIds } }
+        : {}),
       defaultNodePool: {
         name: "system",
         vmSize: systemMachineType,
@@ -230,19 +257,27 @@ export class AksSite extends Construct implements KubernetesSite {
   }
 
   connect(scope: Construct, id: string, options: ConnectOptions = {}): SiteProviders {
-    // kube_config holds a client certificate (AKS local accounts stay enabled, the default):
-    // no data source, only this cluster's attributes, read by remote state from another stack.
+    // No data source, only this cluster's attributes, read by remote state from another stack.
     const kubeConfig = this.cluster.kubeConfig.get(0);
-    return createSiteProviders(
-      new Construct(scope, id),
-      {
-        host: kubeConfig.host,
-        clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate),
-        clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
-        clientKey: Fn.base64decode(kubeConfig.clientKey),
-      },
-      options.alias,
-    );
+    const base = { host: kubeConfig.host, clusterCaCertificate: Fn.base64decode(kubeConfig.clusterCaCertificate) };
+    const credentials: ClusterCredentials =
+      this.authentication === "entraId"
+        ? {
+            ...base,
+            // The Azure CLI's login gets a token for the AKS server application; refreshed when it expires.
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1beta1",
+              command: "kubelogin",
+              args: ["get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APPLICATION_ID],
+            },
+          }
+        : {
+            ...base,
+            // The admin client certificate of the local accounts: it is copied into this stack's state.
+            clientCertificate: Fn.base64decode(kubeConfig.clientCertificate),
+            clientKey: Fn.base64decode(kubeConfig.clientKey),
+          };
+    return createSiteProviders(new Construct(scope, id), credentials, options.alias);
   }
 
   ensureStorageClass(_scope: Construct, _id: string, _kubernetes: KubernetesProvider): string {

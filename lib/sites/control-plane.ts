@@ -58,15 +58,16 @@ const CLOUD_KMS_KEY_NAME = /^projects\/((?:[a-z][-a-z0-9.]{0,62}:)?[a-z][-a-z0-9
 /**
  * A Cloud KMS key name for GKE application-layer Secret encryption. The key must be in the
  * cluster's region: GKE calls it on every Secret read and write, and a key elsewhere (or
- * global) ties the cluster to another failure domain. A token passes as is.
+ * global) ties the cluster to another failure domain. A token passes as is; without a region
+ * only the format is checked.
  */
-export function checkGkeSecretsEncryptionKey(field: string, keyName: string, region: string): string {
+export function checkGkeSecretsEncryptionKey(field: string, keyName: string, region?: string): string {
   if (Token.isUnresolved(keyName)) return keyName;
   const match = typeof keyName === "string" ? CLOUD_KMS_KEY_NAME.exec(keyName) : null;
   if (!match) {
     fail(field, keyName, "Use a Cloud KMS key name: projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key> (not a key version).");
   }
-  if (!Token.isUnresolved(region) && match[2] !== region) {
+  if (region !== undefined && !Token.isUnresolved(region) && match[2] !== region) {
     fail(field, keyName, `The key is in location ${JSON.stringify(match[2])}; GKE needs it in the cluster's region ${JSON.stringify(region)}.`);
   }
   return keyName;
@@ -96,4 +97,16 @@ export function checkEntraGroupObjectIds(field: string, ids: readonly string[]):
   });
   if (new Set(ids.map((id) => id.toLowerCase())).size !== ids.length) fail(field, ids, "List each group once.");
   return [...ids];
+}
+
+/** The Entra ID settings of an AKS site; fields named as the site's props. */
+export function checkAksAuthentication(authentication: AksAuthentication, adminGroupObjectIds: readonly string[]): string[] {
+  const groups = checkEntraGroupObjectIds("adminGroupObjectIds", adminGroupObjectIds);
+  if (authentication === "entraId" && groups.length === 0) {
+    fail("adminGroupObjectIds", groups, 'With authentication "entraId" local accounts are off: list the Entra ID group(s) to make cluster-admin, including the identity that runs Terraform.');
+  }
+  if (authentication !== "entraId" && groups.length > 0) {
+    fail("adminGroupObjectIds", groups, 'They are used only with authentication "entraId"; set that too or drop the groups.');
+  }
+  return groups;
 }

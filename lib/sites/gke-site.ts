@@ -16,6 +16,7 @@ import { fail } from "../core/validation";
 import { CloudSiteProps, ConnectOptions, KubernetesSite, SiteProviders } from "./kubernetes-site";
 import { checkGcpProjectId, checkGkeNetwork, checkGkeNodeCount, isLiteral, resolveCloudSiteInputs, warnIfApiOpen } from "./site-inputs";
 import { createSiteProviders, requireCloudProvider } from "./site-providers";
+import { checkGkeSecretsEncryptionKey } from "./control-plane";
 
 /** Access is governed by the node account's IAM roles, not by scopes (Google's advice). */
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
@@ -62,6 +63,17 @@ export interface GkeSiteProps extends CloudSiteProps {
    * @default "pd-balanced" (SSD)
    */
   readonly diskType?: string;
+  /**
+   * A Cloud KMS key (`projects/<p>/locations/<region>/keyRings/<r>/cryptoKeys/<k>`, in the
+   * cluster's region) that encrypts Kubernetes Secrets at the application layer, on top of
+   * Google's default encryption at rest. The key is yours to create and keep: the GKE service
+   * agent `service-<project number>@container-engine-robot.iam.gserviceaccount.com` needs
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it before the cluster is created, and
+   * destroying or disabling the key makes the cluster's Secrets unreadable. Setting or
+   * removing it later updates the cluster in place (GKE re-encrypts or decrypts the Secrets).
+   * @default none: Google-managed encryption at rest only
+   */
+  readonly secretsEncryptionKey?: string;
 }
 
 /**
@@ -96,6 +108,8 @@ export class GkeSite extends Construct implements KubernetesSite {
     if (typeof project !== "string" || project === "") fail("project", project, "Give the Google Cloud project ID (a string or a token).");
     if (isLiteral(project)) checkGcpProjectId("project", project);
     checkGkeNodeCount("nodeCount", inputs.nodeCount, zones.length);
+    const secretsEncryptionKey =
+      props.secretsEncryptionKey === undefined ? undefined : checkGkeSecretsEncryptionKey("secretsEncryptionKey", props.secretsEncryptionKey, region);
     const { nodeCidr, podCidr, serviceCidr } = checkGkeNetwork(
       { nodeCidr: props.nodeCidr ?? "10.20.0.0/20", podCidr: props.podCidr ?? "10.24.0.0/14", serviceCidr: props.serviceCidr ?? "10.21.0.0/20" },
       {},
@@ -189,7 +203,15 @@ export class GkeSite extends Construct implements KubernetesSite {
       initialNodeCount: 1,
       // The temporary default pool still runs for a moment: under our node account, not the
       // Compute Engine default one, which many organisations disable.
-      nodeConfig: { serviceAccount: nodeAccount.email, oauthScopes: [CLOUD_PLATFORM_SCOPE] },
+      nodeConfig: {
+        serviceAccount: nodeAccount.email,
+        oauthScopes: [CLOUD_PLATFORM_SCOPE],
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      },
+      // Nodes prove their identity with a vTPM when they join: a stolen node credential cannot impersonate a node.
+      enableShieldedNodes: true,
+      // Stated even when off, so that removing the key decrypts the Secrets instead of leaving them encrypted unseen.
+      databaseEncryption: secretsEncryptionKey ? { state: "ENCRYPTED", keyName: secretsEncryptionKey } : { state: "DECRYPTED" },
       workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
       privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false },
       masterAuthorizedNetworksConfig: inputs.apiAccessCidrs

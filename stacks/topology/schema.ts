@@ -60,6 +60,9 @@ import {
   EKS_CONTROL_PLANE_LOG_TYPES,
   checkCloudWatchRetentionDays,
   checkEksControlPlaneLogTypes,
+  checkGkeSecretsEncryptionKey,
+  AKS_AUTHENTICATIONS,
+  checkEntraGroupObjectIds,
 } from "../../lib/sites/control-plane";
 import { checkSkupperClusterHost } from "../../lib/skupper/mesh";
 import { SKUPPER_CONTROLLER_SCOPES } from "../../lib/skupper/controller";
@@ -247,6 +250,8 @@ export const siteSchema = z.discriminatedUnion("cloud", [
     // The provider's default; `cdktf destroy` needs it set to false and applied first.
     {
       deletionProtection: z.boolean().default(true),
+      // Unset: Google's default encryption at rest only. The key's region is checked in validate.ts.
+      secretsEncryptionKey: checkedString((field, value) => checkGkeSecretsEncryptionKey(field, value)).optional(),
       backup: strict({ bucketName: checkedString(checkGcsBucketName).optional() }).optional(),
     },
   ),
@@ -258,7 +263,13 @@ export const siteSchema = z.discriminatedUnion("cloud", [
       podCidr: cidr.optional(),
       serviceCidr: cidr.optional(),
     },
-    { backup: strict({ storageAccountName: checkedString(checkAzureStorageAccountName).optional() }).optional() },
+    {
+      // "entraId" is the hardened choice where the Azure CLI runs next to Terraform (not HCP remote runs).
+      kubernetesAuth: z.enum(AKS_AUTHENTICATIONS).default("certificate"),
+      // Required with "entraId" (validate.ts): local accounts are off, so someone must be admin.
+      adminGroupObjectIds: checkedBy(z.array(z.string()), checkEntraGroupObjectIds).default([]),
+      backup: strict({ storageAccountName: checkedString(checkAzureStorageAccountName).optional() }).optional(),
+    },
   ),
   // The region and zones of an existing cluster are only locality tiers: any label will do.
   site("existing", dnsLabel, dnsLabel, {

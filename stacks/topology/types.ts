@@ -5,7 +5,7 @@
 import type { SiteCloud } from "../../lib/sites/kubernetes-site";
 import type { EksAuthentication } from "../../lib/sites/site-inputs";
 import type { SkupperControllerScope } from "../../lib/skupper/controller";
-import type { EksControlPlaneLogType } from "../../lib/sites/control-plane";
+import type { AksAuthentication, EksControlPlaneLogType } from "../../lib/sites/control-plane";
 import type { SkupperLinkAccessType, SkupperMeshShape } from "../../lib/skupper/mesh";
 
 /** "region": the database survives losing a whole site (cloud); "zone": one zone per site. */
@@ -132,6 +132,8 @@ export interface GcpSite extends ManagedSiteBase {
   readonly network: GcpNetwork;
   /** Terraform refuses to delete the cluster while true (the provider's default). */
   readonly deletionProtection: boolean;
+  /** Cloud KMS key (in the site's region) for application-layer Secret encryption; undefined: none. */
+  readonly secretsEncryptionKey?: string;
   /** Undefined bucketName: `crdb-backup-<name>-<suffix>` (see Backup.nameSuffix). */
   readonly backup?: { readonly bucketName?: string };
 }
@@ -139,6 +141,14 @@ export interface GcpSite extends ManagedSiteBase {
 export interface AzureSite extends ManagedSiteBase {
   readonly cloud: "azure";
   readonly network: AzureNetwork;
+  /**
+   * How the later stacks authenticate: "certificate" (AKS local accounts; the admin client
+   * certificate is copied into their states) or "entraId" (local accounts off, Azure RBAC,
+   * `kubelogin get-token --login azurecli`; needs az and kubelogin where Terraform runs).
+   */
+  readonly kubernetesAuth: AksAuthentication;
+  /** Entra ID groups made cluster-admin with "entraId"; required there, empty otherwise. */
+  readonly adminGroupObjectIds: readonly string[];
   /** Undefined storageAccountName: `crdb<name><suffix>`, at most 24 characters. */
   readonly backup?: { readonly storageAccountName?: string };
 }

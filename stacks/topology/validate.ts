@@ -34,7 +34,7 @@ import {
   defaultClusterName,
   defaultZones,
 } from "../../lib/sites/site-inputs";
-import { checkEksControlPlaneLogs } from "../../lib/sites/control-plane";
+import { checkAksAuthentication, checkEksControlPlaneLogs, checkGkeSecretsEncryptionKey } from "../../lib/sites/control-plane";
 import { DEFAULT_REPLICAS, MAX_DEFAULT_NETWORK_SITES, defaultAwsNetwork, defaultAzureNetwork, defaultGcpNetwork } from "./defaults";
 import { backupProblems } from "../backup";
 import { MAX_NESTING_DEPTH, MAX_SITES, nestingDeeperThan } from "./limits";
@@ -259,6 +259,10 @@ function resolveSites(top: TopLevel, baseDir: string, problems: ConfigError[]): 
 function controlPlaneProblems(site: ManagedSite, at: string): ConfigError[] {
   const problems: ConfigError[] = [];
   if (site.cloud === "aws") siteCheck(at, problems, () => checkEksControlPlaneLogs(site.controlPlaneLogTypes, site.controlPlaneLogRetentionDays));
+  if (site.cloud === "gcp" && site.secretsEncryptionKey !== undefined) {
+    siteCheck(at, problems, () => checkGkeSecretsEncryptionKey("secretsEncryptionKey", site.secretsEncryptionKey!, site.region));
+  }
+  if (site.cloud === "azure") siteCheck(at, problems, () => checkAksAuthentication(site.kubernetesAuth, site.adminGroupObjectIds));
   return problems;
 }
 

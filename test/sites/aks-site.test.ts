@@ -2,6 +2,7 @@ import { CONTROLLER_WRITTEN_ANNOTATIONS } from "../../lib/sites/site-providers";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AksSite, AksSiteProps } from "../../lib/sites/aks-site";
+import { providerCredentials } from "../../lib/core/credential-lifetimes";
 import { Json, blocksOf, single, synthJson, typesOf } from "./synth";
 
 function aksStack(props: Partial<AksSiteProps> = {}) {
@@ -19,6 +20,13 @@ const ref = (json: Json, type: string, attribute: string) => `\${${type}.${Objec
 describe("AksSite", () => {
   const { stack, site } = aksStack();
   const json = synthJson(stack);
+
+  test("certificate authentication by default: local accounts stay on, no Entra ID block", () => {
+    const cluster = single(json, "azurerm_kubernetes_cluster");
+    expect(site.authentication).toBe("certificate");
+    expect(cluster.local_account_disabled).toBeUndefined();
+    expect(cluster.azure_active_directory_role_based_access_control).toBeUndefined();
+  });
 
   test("site facts", () => {
     expect(site.cloud).toBe("azure");
@@ -153,6 +161,8 @@ describe("AksSite", () => {
   });
 });
 
+const ADMINS = "4a1d2c3b-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+
 describe("AksSite bad input", () => {
   type Case = [name: string, props: Partial<AksSiteProps>, message: string];
   const cases: Case[] = [
@@ -178,6 +188,26 @@ describe("AksSite bad input", () => {
     ["reserved VNet range", { vnetCidr: "172.30.0.0/16", nodeCidr: "172.30.0.0/20" }, 'vnetCidr: invalid value "172.30.0.0/16". AKS reserves 172.30.0.0/16'],
     ["reserved node range without a VNet of its own", { nodeCidr: "172.30.0.0/20" }, 'nodeCidr: invalid value "172.30.0.0/20". AKS reserves 172.30.0.0/16'],
     ["bad resource group", { resourceGroupName: "rg." }, 'resourceGroupName: invalid value "rg.". Use 1-90 letters'],
+    [
+      "Entra ID without admin groups",
+      { authentication: "entraId" },
+      'adminGroupObjectIds: invalid value []. With authentication "entraId" local accounts are off: list the Entra ID group(s) to make cluster-admin, including the identity that runs Terraform.',
+    ],
+    [
+      "admin groups with certificates",
+      { adminGroupObjectIds: [ADMINS] },
+      `adminGroupObjectIds: invalid value ["${ADMINS}"]. They are used only with authentication "entraId"; set that too or drop the groups.`,
+    ],
+    [
+      "group name instead of object ID",
+      { authentication: "entraId", adminGroupObjectIds: ["aks-admins"] },
+      'adminGroupObjectIds[0]: invalid value "aks-admins". Use the group\'s object ID, a GUID such as "00000000-0000-0000-0000-000000000000" (not its name).',
+    ],
+    [
+      "group twice",
+      { authentication: "entraId", adminGroupObjectIds: [ADMINS, ADMINS.toUpperCase()] },
+      `adminGroupObjectIds: invalid value ["${ADMINS}","${ADMINS.toUpperCase()}"]. List each group once.`,
+    ],
   ];
   test.each(cases)("%s", (...[, props, message]: Case) => {
     expect(() => aksStack(props)).toThrow(message);
@@ -214,5 +244,44 @@ describe("AksSite.connect (cross-stack)", () => {
     // The client key crosses stacks only as a sensitive output.
     const keyOutput = Object.values(synthJson(stack).output).find((o: Json) => /kube_config\[0\]\.client_key/.test(o.value)) as Json;
     expect(keyOutput.sensitive).toBe(true);
+    expect(providerCredentials(json).map((c) => [c.provider, c.kind]).sort()).toEqual([
+      ["helm.azure", "client certificate"],
+      ["kubernetes.azure", "client certificate"],
+    ]);
+  });
+
+  test("entraId: local accounts off, Azure RBAC with admin groups, kubelogin exec and no certificate in any other stack", () => {
+    const { app, stack, site } = aksStack({ authentication: "entraId", adminGroupObjectIds: [ADMINS] });
+    const platform = new TerraformStack(app, "azure-platform");
+    const providers = site.connect(platform, "azure-k8s");
+    expect(providers.helm.terraformResourceType).toBe("helm");
+    app.synth();
+    const cluster = single(synthJson(stack), "azurerm_kubernetes_cluster");
+    expect(cluster).toMatchObject({
+      local_account_disabled: true,
+      role_based_access_control_enabled: true,
+      azure_active_directory_role_based_access_control: { azure_rbac_enabled: true, admin_group_object_ids: [ADMINS] },
+    });
+    const json = synthJson(platform);
+    const [kubernetes] = json.provider.kubernetes;
+    const exec = {
+      api_version: "client.authentication.k8s.io/v1beta1",
+      command: "kubelogin",
+      args: ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"],
+    };
+    expect(kubernetes).toEqual({
+      host: expect.stringMatching(/kube_config0host\}$/),
+      cluster_ca_certificate: expect.stringMatching(/kube_config0cluster_ca_certificate\)\}$/),
+      exec: [exec],
+    });
+    expect(json.provider.helm[0].kubernetes).toEqual({ host: kubernetes.host, cluster_ca_certificate: kubernetes.cluster_ca_certificate, exec });
+    // Neither the consuming stack nor the cluster stack's outputs carry the certificate or its key.
+    expect(JSON.stringify(json)).not.toMatch(/client_(certificate|key)/);
+    expect(JSON.stringify(synthJson(stack).output)).not.toMatch(/client_(certificate|key)/);
+    // The credential analysis sees a refreshing credential: waits are unbounded by it.
+    expect(providerCredentials(json).sort((a, b) => a.provider.localeCompare(b.provider))).toEqual([
+      { provider: "helm", kind: "exec credential plugin", lifetime: Infinity },
+      { provider: "kubernetes", kind: "exec credential plugin", lifetime: Infinity },
+    ]);
   });
 });

@@ -83,11 +83,28 @@ describe("GkeSite", () => {
     expect(cluster.node_pool).toBeUndefined();
   });
 
+  test("shielded nodes; Secrets stated as Google-encrypted only, without a key", () => {
+    const cluster = single(json, "google_container_cluster");
+    expect(cluster.enable_shielded_nodes).toBe(true);
+    expect(cluster.database_encryption).toEqual({ state: "DECRYPTED" });
+    expect(typesOf(json).filter((type) => type.startsWith("google_kms"))).toEqual([]);
+  });
+
+  test("application-layer Secret encryption with the user's Cloud KMS key", () => {
+    const keyName = "projects/crdb-security/locations/us-central1/keyRings/gke/cryptoKeys/secrets";
+    const { stack: encrypted } = gkeStack({ secretsEncryptionKey: keyName });
+    const encryptedJson = synthJson(encrypted);
+    expect(single(encryptedJson, "google_container_cluster").database_encryption).toEqual({ state: "ENCRYPTED", key_name: keyName });
+    // The key and its grant to the GKE service agent are the user's: the stack plans without a data source.
+    expect(encryptedJson.data).toBeUndefined();
+  });
+
   test("the temporary default pool runs as the node account, not the Compute Engine default one", () => {
     const cluster = single(json, "google_container_cluster");
     expect(cluster.node_config).toEqual({
       service_account: ref(json, "google_service_account", "email"),
       oauth_scopes: ["https://www.googleapis.com/auth/cloud-platform"],
+      shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
     });
     expect(cluster.depends_on).toEqual([`google_project_iam_member.${Object.keys(blocksOf(json, "google_project_iam_member"))[0]}`]);
     // Read back after the pool is gone, node_config would otherwise replace the cluster.
@@ -108,7 +125,7 @@ describe("GkeSite", () => {
         service_account: ref(json, "google_service_account", "email"),
         oauth_scopes: ["https://www.googleapis.com/auth/cloud-platform"],
         workload_metadata_config: { mode: "GKE_METADATA" },
-        shielded_instance_config: { enable_secure_boot: true },
+        shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
       },
     });
     expect(single(json, "google_service_account").account_id).toBe("crdb-gcp-nodes");
@@ -192,6 +209,16 @@ describe("GkeSite bad input", () => {
     ["pod range too small", { podCidr: "10.24.0.0/25" }, 'podCidr: invalid value "10.24.0.0/25". Use a /24 or larger block: GKE takes a /24 of it for each node (110 pods per node).'],
     ["project ending with a dash", { project: "crdb-prod-" }, 'project: invalid value "crdb-prod-". Use a project ID (not the name or number) such as "my-project-123"'],
     ["bad API CIDR", { apiAccessCidrs: ["203.0.113.0/33"] }, 'apiAccessCidrs[0]: invalid value "203.0.113.0/33". Use an IPv4 CIDR block'],
+    [
+      "key version instead of key",
+      { secretsEncryptionKey: "projects/p-123456/locations/us-central1/keyRings/gke/cryptoKeys/secrets/cryptoKeyVersions/1" },
+      'secretsEncryptionKey: invalid value "projects/p-123456/locations/us-central1/keyRings/gke/cryptoKeys/secrets/cryptoKeyVersions/1". Use a Cloud KMS key name: projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key> (not a key version).',
+    ],
+    [
+      "key in another location",
+      { secretsEncryptionKey: "projects/p-123456/locations/global/keyRings/gke/cryptoKeys/secrets" },
+      'secretsEncryptionKey: invalid value "projects/p-123456/locations/global/keyRings/gke/cryptoKeys/secrets". The key is in location "global"; GKE needs it in the cluster\'s region "us-central1".',
+    ],
   ];
   test.each(cases)("%s", (...[, props, message]: Case) => {
     expect(() => gkeStack(props)).toThrow(message);

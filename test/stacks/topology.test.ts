@@ -331,6 +331,16 @@ const INLINE_CASES: ReadonlyArray<readonly [string, Record<string, unknown>, str
   ],
   ["empty api access list", { sites: [{ ...aws, apiAccessCidrs: [] }] }, "sites[0].apiAccessCidrs: invalid value []. List at least one CIDR, or leave the field out."],
   ["api access cidr", { sites: [{ ...aws, apiAccessCidrs: ["203.0.113.0"] }] }, 'sites[0].apiAccessCidrs[0]: invalid value "203.0.113.0". Use an IPv4 CIDR block such as "10.10.0.0/16".'],
+  [
+    "gke secrets key format",
+    { sites: [{ name: "gcp", cloud: "gcp", region: "us-east4", secretsEncryptionKey: "secrets" }] },
+    'sites[0].secretsEncryptionKey: invalid value "secrets". Use a Cloud KMS key name: projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key> (not a key version).',
+  ],
+  [
+    "gke secrets key in another region",
+    { sites: [{ name: "gcp", cloud: "gcp", region: "us-east4", secretsEncryptionKey: "projects/crdb-sec/locations/us-east1/keyRings/gke/cryptoKeys/secrets" }] },
+    'sites[0].secretsEncryptionKey: invalid value "projects/crdb-sec/locations/us-east1/keyRings/gke/cryptoKeys/secrets". The key is in location "us-east1"; GKE needs it in the cluster\'s region "us-east4".',
+  ],
   ["gcp deletion protection", { sites: [{ name: "gcp", cloud: "gcp", region: "us-east4", deletionProtection: "no" }] }, 'sites[0].deletionProtection: invalid value "no".'],
   ["eks vpc too small", { sites: [{ ...aws, network: { vpcCidr: "10.0.0.0/21" } }] }, 'sites[0].network.vpcCidr: invalid value "10.0.0.0/21". Use a /16 to /20 block: each zone gets 1/8 of it for nodes and pods.'],
   [
