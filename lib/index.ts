@@ -19,6 +19,7 @@ import type * as eks from "./sites/eks-site";
 import type * as gke from "./sites/gke-site";
 
 export * from "./core/validation";
+export * from "./core/units";
 export * from "./core/naming";
 export * from "./core/dependencies";
 export * from "./core/optional-peers";

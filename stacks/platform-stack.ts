@@ -19,7 +19,7 @@ import { PkiStack } from "./pki-stack";
 import { connectToSite } from "./site-connection";
 import type { Site, Topology } from "./topology/types";
 
-const CONTROLLER_TIMEOUT_SECONDS = 300;
+const CONTROLLER_TIMEOUT_MINUTES = 5;
 
 export interface PlatformStackProps {
   readonly topology: Topology;
@@ -52,7 +52,7 @@ export class PlatformStack extends DeploymentStack {
     // Skupper router's load balancer; only then may the cluster stack remove the network.
     // Helm's uninstall may wait before it, and both must end while the site's credential is
     // valid (EKS token: 7 minutes are left); a destroy that stops here resumes when re-run.
-    const namespaceDeleteMinutes = Math.min(20, Math.floor(waitBudgetMinutes(site.credentialLifetimeMinutes) - CONTROLLER_TIMEOUT_SECONDS / 60));
+    const namespaceDeleteMinutes = Math.min(20, Math.floor(waitBudgetMinutes(site.credentialLifetimeMinutes) - CONTROLLER_TIMEOUT_MINUTES));
     this.namespace = new NamespaceV1(this, "namespace", {
       provider: kubernetes,
       metadata: { name: topology.namespace, labels: { "app.kubernetes.io/part-of": "cockroachdb" } },
@@ -129,7 +129,7 @@ export class PlatformStack extends DeploymentStack {
       // The namespace as a reference: Helm installs into it after it exists and uninstalls
       // before it is deleted (after the database stage has deleted the Site).
       namespace: namespaceScoped ? namespace : undefined,
-      timeoutSeconds: CONTROLLER_TIMEOUT_SECONDS,
+      timeoutMinutes: CONTROLLER_TIMEOUT_MINUTES,
       linkAccess: siteSpec.linkAccess,
       clusterHost: siteSpec.cloud === "existing" ? siteSpec.nodePortHost : undefined,
     });

@@ -6,8 +6,9 @@ import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { StorageManagementPolicy } from "@cdktf/provider-azurerm/lib/storage-management-policy";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { checkDnsLabel, checkInteger, checkNamespace } from "../core/validation";
-import { BackupStorage, BackupStorageProps, DEFAULT_RETENTION_DAYS, RECOVERY_WINDOW_DAYS } from "./backup-storage";
+import { checkDnsLabel, checkNamespace } from "../core/validation";
+import { checkDuration } from "../core/units";
+import { BackupStorage, BackupStorageProps, DEFAULT_RETENTION_DAYS, RECOVERY_WINDOW_DAYS, RETENTION_DAYS } from "./backup-storage";
 import { AZURE_BACKUP_CONTAINER, azureBackupUri, checkAzureStorageAccountName } from "./names";
 
 export interface AzureBackupStorageProps extends BackupStorageProps {
@@ -48,7 +49,7 @@ export class AzureBackupStorage extends Construct implements BackupStorage {
   constructor(scope: Construct, id: string, props: AzureBackupStorageProps) {
     super(scope, id);
     const accountName = checkAzureStorageAccountName("storageAccountName", props.storageAccountName);
-    const retentionDays = checkInteger("retentionDays", props.retentionDays ?? DEFAULT_RETENTION_DAYS, 1, 3650);
+    const retentionDays = checkDuration("retentionDays", props.retentionDays ?? DEFAULT_RETENTION_DAYS, "days", RETENTION_DAYS);
     const namespace = checkNamespace("namespace", props.namespace);
     const serviceAccount = checkDnsLabel("serviceAccountName", props.serviceAccountName);
     const { provider, resourceGroupName, location } = props;

@@ -3,6 +3,7 @@
  * backups go and what the CockroachDB pods need so that the cloud's workload identity lets
  * them in without a key.
  */
+import type { DurationRange } from "../core/units";
 
 /** Props every backup storage construct takes besides its cloud's own. */
 export interface BackupStorageProps {
@@ -32,5 +33,7 @@ export interface BackupStorage extends WorkloadIdentityBinding {
 }
 
 export const DEFAULT_RETENTION_DAYS = 30;
+/** What every backup store accepts as `retentionDays` (the topology file's `backup.retentionDays` too). */
+export const RETENTION_DAYS: DurationRange = { min: 1, max: 3650 };
 /** How long a deleted or overwritten backup file stays recoverable (versions, soft delete). */
 export const RECOVERY_WINDOW_DAYS = 7;

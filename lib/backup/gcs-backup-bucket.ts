@@ -5,8 +5,9 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
-import { checkDnsLabel, checkInteger, checkNamespace, fail } from "../core/validation";
-import { BackupStorage, BackupStorageProps, DEFAULT_RETENTION_DAYS, RECOVERY_WINDOW_DAYS } from "./backup-storage";
+import { checkDnsLabel, checkNamespace, fail } from "../core/validation";
+import { checkDuration } from "../core/units";
+import { BackupStorage, BackupStorageProps, DEFAULT_RETENTION_DAYS, RECOVERY_WINDOW_DAYS, RETENTION_DAYS } from "./backup-storage";
 import { checkGcsBucketName, gcsBackupUri } from "./names";
 
 export interface GcsBackupBucketProps extends BackupStorageProps {
@@ -45,7 +46,7 @@ export class GcsBackupBucket extends Construct implements BackupStorage {
   constructor(scope: Construct, id: string, props: GcsBackupBucketProps) {
     super(scope, id);
     const name = checkGcsBucketName("bucketName", props.bucketName);
-    const retentionDays = checkInteger("retentionDays", props.retentionDays ?? DEFAULT_RETENTION_DAYS, 1, 3650);
+    const retentionDays = checkDuration("retentionDays", props.retentionDays ?? DEFAULT_RETENTION_DAYS, "days", RETENTION_DAYS);
     const namespace = checkNamespace("namespace", props.namespace);
     const kubernetesServiceAccount = checkDnsLabel("serviceAccountName", props.serviceAccountName);
     if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(props.serviceAccountId)) {

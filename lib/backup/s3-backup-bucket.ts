@@ -10,8 +10,9 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { checkDnsLabel, checkInteger, checkNamespace } from "../core/validation";
-import { BackupStorage, BackupStorageProps, DEFAULT_RETENTION_DAYS, RECOVERY_WINDOW_DAYS } from "./backup-storage";
+import { checkDnsLabel, checkNamespace } from "../core/validation";
+import { checkDuration } from "../core/units";
+import { BackupStorage, BackupStorageProps, DEFAULT_RETENTION_DAYS, RECOVERY_WINDOW_DAYS, RETENTION_DAYS } from "./backup-storage";
 import { checkS3BucketName, s3BackupUri } from "./names";
 
 export interface S3BackupBucketProps extends BackupStorageProps {
@@ -43,7 +44,7 @@ export class S3BackupBucket extends Construct implements BackupStorage {
   constructor(scope: Construct, id: string, props: S3BackupBucketProps) {
     super(scope, id);
     const name = checkS3BucketName("bucketName", props.bucketName);
-    const retentionDays = checkInteger("retentionDays", props.retentionDays ?? DEFAULT_RETENTION_DAYS, 1, 3650);
+    const retentionDays = checkDuration("retentionDays", props.retentionDays ?? DEFAULT_RETENTION_DAYS, "days", RETENTION_DAYS);
     const namespace = checkNamespace("namespace", props.namespace);
     const serviceAccount = checkDnsLabel("serviceAccountName", props.serviceAccountName);
     const provider = props.provider;

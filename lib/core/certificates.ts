@@ -12,7 +12,8 @@ import { LocallySignedCert } from "@cdktf/provider-tls/lib/locally-signed-cert";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
-import { checkInteger, fail } from "./validation";
+import { checkDuration } from "./units";
+import { fail } from "./validation";
 
 export interface CertificateSubject {
   readonly commonName: string;
@@ -63,7 +64,7 @@ export interface SelfSignedCa {
  * rotation must be a deliberate operation, not a side effect of a plan.
  */
 export function createSelfSignedCa(scope: Construct, spec: SelfSignedCaSpec): SelfSignedCa {
-  const validityHours = checkInteger(spec.validityField, spec.validityHours, 24, MAX_CA_VALIDITY_HOURS);
+  const validityHours = checkDuration(spec.validityField, spec.validityHours, "hours", { min: 24, max: MAX_CA_VALIDITY_HOURS });
   const privateKey = new PrivateKey(scope, "key", { provider: spec.provider, algorithm: "RSA", rsaBits: spec.rsaBits });
   const certificate = new SelfSignedCert(scope, "cert", {
     provider: spec.provider,
@@ -93,7 +94,7 @@ export interface CertificateLifetimeSpec {
   /**
    * The fix given when early renewal is not below the validity (else every apply would
    * re-issue the certificate).
-   * @default the allowed range, "Use a whole number between 0 and <validity - 1>."
+   * @default the allowed range, "Use a whole number of hours between 0 and <validity - 1>."
    */
   readonly earlyRenewalFix?: string;
 }
@@ -105,12 +106,12 @@ export interface CertificateLifetime {
 }
 
 export function checkCertificateLifetime(spec: CertificateLifetimeSpec): CertificateLifetime {
-  const validityHours = checkInteger(spec.validityField, spec.validityHours, 24, spec.maxValidityHours);
+  const validityHours = checkDuration(spec.validityField, spec.validityHours, "hours", { min: 24, max: spec.maxValidityHours });
   if (validityHours > spec.caValidityHours) fail(spec.validityField, validityHours, spec.outlastsCaFix);
   if (spec.earlyRenewalFix === undefined) {
-    return { validityHours, earlyRenewalHours: checkInteger(spec.earlyRenewalField, spec.earlyRenewalHours, 0, validityHours - 1) };
+    return { validityHours, earlyRenewalHours: checkDuration(spec.earlyRenewalField, spec.earlyRenewalHours, "hours", { min: 0, max: validityHours - 1 }) };
   }
-  const earlyRenewalHours = checkInteger(spec.earlyRenewalField, spec.earlyRenewalHours, 0);
+  const earlyRenewalHours = checkDuration(spec.earlyRenewalField, spec.earlyRenewalHours, "hours", { min: 0, max: spec.maxValidityHours });
   if (earlyRenewalHours >= validityHours) fail(spec.earlyRenewalField, earlyRenewalHours, spec.earlyRenewalFix);
   return { validityHours, earlyRenewalHours };
 }

@@ -27,7 +27,8 @@ export const CREDENTIAL_MARGIN_MINUTES = 3;
  * StatefulSets and Deployments are deleted with background propagation): they are gone at
  * once, and a destroy that stops here resumes on the next run.
  */
-export const FINALIZER_FREE_DELETE_TIMEOUT = "2m";
+export const FINALIZER_FREE_DELETE_MINUTES = 2;
+export const FINALIZER_FREE_DELETE_TIMEOUT = `${FINALIZER_FREE_DELETE_MINUTES}m`;
 
 /** Minutes a stack may wait in total on a credential of `lifetime` minutes (undefined: unbounded). */
 export function waitBudgetMinutes(lifetime: Minutes | undefined): Minutes {

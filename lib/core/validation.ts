@@ -179,42 +179,12 @@ export function checkUniqueNames(field: (index: number) => string, names: readon
   });
 }
 
-/** A Terraform timeout (Go duration) such as "20m" or "1h30m". */
-export function checkDuration(field: string, value: string): string {
-  if (typeof value !== "string" || !/^(?=.)(\d+h)?(\d+m)?(\d+s)?$/.test(value)) {
-    fail(field, value, 'Use a Go duration such as "20m" or "1h30m".');
-  }
-  return value;
-}
-
 export function checkInteger(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
     fail(field, value, `Use a whole number ${range}.`);
   }
   return value;
-}
-
-const MEMORY_UNITS: Record<string, number> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
-/** Parses a Kubernetes memory quantity ("8Gi", "512Mi", "2G") into bytes. */
-export function parseMemoryBytes(field: string, value: string): number {
-  const match = typeof value === "string" ? /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(value) : null;
-  const bytes = match ? Number(match[1]) * MEMORY_UNITS[match[2] ?? ""] : NaN;
-  if (!match || !(bytes > 0)) {
-    fail(field, value, "Use a positive Kubernetes memory quantity such as \"8Gi\", \"512Mi\" or \"4G\".");
-  }
-  return Math.floor(bytes);
 }
 
 /** Parses a Kubernetes CPU quantity ("2", "1.5", "500m") into millicores. */

@@ -10,7 +10,8 @@ import {
   podFqdn,
   podName,
 } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkNamespace, checkPinnedImage, fail } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkNamespace, checkPinnedImage, fail } from "../core/validation";
+import { checkDuration, goDuration } from "../core/units";
 import {
   COCKROACH_IMAGE,
   ROOT_CLIENT_CERTS_SECRET,
@@ -134,7 +135,7 @@ export class CockroachClusterInit extends Construct {
     const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const domain = checkDnsSubdomain("clusterDomain", props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
     const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);
-    const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 30, 5);
+    const timeoutMinutes = checkDuration("timeoutMinutes", props.timeoutMinutes ?? 30, "minutes", { min: 5, max: 1440 });
     const name = checkDnsLabel("jobName", props.jobName ?? "cockroachdb-init");
 
     this.replicationFactor = goal === "region" ? REGION_FAILURE_REPLICAS : 3;
@@ -167,7 +168,7 @@ export class CockroachClusterInit extends Construct {
       provider: props.provider,
       metadata: { name, namespace, labels: labels(name, "init") },
       waitForCompletion: true,
-      timeouts: { create: `${timeoutMinutes + INIT_WAIT_SLACK_MINUTES}m`, update: `${timeoutMinutes + INIT_WAIT_SLACK_MINUTES}m` },
+      timeouts: { create: goDuration(timeoutMinutes + INIT_WAIT_SLACK_MINUTES, "minutes"), update: goDuration(timeoutMinutes + INIT_WAIT_SLACK_MINUTES, "minutes") },
       spec: {
         backoffLimit: 3,
         activeDeadlineSeconds: timeoutMinutes * 60,

@@ -5,8 +5,9 @@ import { DataKubernetesResources } from "@cdktf/provider-kubernetes/lib/data-kub
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE, DatabaseSiteNames } from "../core/naming";
-import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage, fail } from "../core/validation";
-import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, ROOT_CLIENT_CERTS_SECRET } from "./common";
+import { checkDnsLabel, checkNamespace, checkPinnedImage, fail } from "../core/validation";
+import { checkDuration } from "../core/units";
+import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, ROOT_CLIENT_CERTS_SECRET, JOB_TIMEOUT_MINUTES } from "./common";
 import { rolloutGuardScript } from "./rollout-guard-script";
 import { siteIndex } from "./sites";
 import { API_CREDENTIALS_DIR, statefulSetReaderJob } from "./statefulset-reader-job";
@@ -65,7 +66,7 @@ export class CockroachRolloutGuard extends Construct {
     const version = cockroachImageVersion("image", image);
     if (!version) fail("image", image, 'The rollout guard reads the version from the tag; use "<repository>:vX.Y.Z@sha256:<digest>" to pin a digest.');
     const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
-    const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 10, 2, 1440);
+    const timeoutMinutes = checkDuration("timeoutMinutes", props.timeoutMinutes ?? 10, "minutes", JOB_TIMEOUT_MINUTES);
     const sts = props.sites[index].statefulSetName;
     const script = rolloutGuardScript({
       statefulSetName: sts,

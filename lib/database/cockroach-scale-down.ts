@@ -2,9 +2,10 @@ import { Construct } from "constructs";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE, DatabaseSiteNames } from "../core/naming";
-import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
+import { checkDnsLabel, checkNamespace, checkPinnedImage } from "../core/validation";
+import { checkDuration } from "../core/units";
 import type { SurvivalGoal } from "./cockroach-cluster-init";
-import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, ROOT_CLIENT_CERTS_SECRET } from "./common";
+import { COCKROACH_IMAGE, DEFAULT_PUBLIC_SERVICE, ROOT_CLIENT_CERTS_SECRET, JOB_TIMEOUT_MINUTES } from "./common";
 import { scaleDownScript } from "./scale-down-script";
 import { checkSurvivalGoal, siteIndex } from "./sites";
 import { API_CREDENTIALS_DIR, statefulSetReaderJob } from "./statefulset-reader-job";
@@ -71,7 +72,7 @@ export class CockroachScaleDown extends Construct {
     checkSurvivalGoal(props.sites, props.survivalGoal ?? "region");
     const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
     const image = checkPinnedImage("image", props.image ?? COCKROACH_IMAGE, COCKROACH_IMAGE);
-    const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 10, 2, 1440);
+    const timeoutMinutes = checkDuration("timeoutMinutes", props.timeoutMinutes ?? 10, "minutes", JOB_TIMEOUT_MINUTES);
     const host = checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE);
     const sts = site.statefulSetName;
     const script = scaleDownScript({

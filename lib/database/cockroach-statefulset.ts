@@ -17,7 +17,8 @@ import {
   joinAddresses,
   podNames,
 } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain, checkNamespace, checkPinnedImage, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
+import { parseMemoryBytes, parseStorageBytes } from "../core/units";
+import { checkDnsLabel, checkDnsSubdomain, checkNamespace, checkPinnedImage, fail, parseCpuMillis } from "../core/validation";
 import {
   COCKROACH_IMAGE,
   COCKROACH_METRICS_PATH,
@@ -179,7 +180,7 @@ export class CockroachStatefulSet extends Construct {
     const memoryBytes = parseMemoryBytes("memory", memory);
     if (memoryBytes < 2 * 2 ** 30) fail("memory", memory, "Give each node at least \"2Gi\" (CockroachDB advises 4 GiB per vCPU).");
     const storageSize = props.storageSize ?? "100Gi";
-    parseMemoryBytes("storageSize", storageSize);
+    parseStorageBytes("storageSize", storageSize);
     const zone = props.locality.zoneFromNodeLabel ?? true;
     const podLabels = { ...(props.podLabels ?? {}) };
 

@@ -3,10 +3,12 @@ import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
 import { terraformLiteral } from "../core/terraform-strings";
-import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage, fail } from "../core/validation";
+import { checkDnsLabel, checkNamespace, checkPinnedImage, fail } from "../core/validation";
+import { checkDuration, goDuration } from "../core/units";
 import {
   COCKROACH_IMAGE,
   DEFAULT_PUBLIC_SERVICE,
+  JOB_TIMEOUT_MINUTES,
   ROOT_CLIENT_CERTS_SECRET,
   certsVolumeMounts,
   certsVolumes,
@@ -54,7 +56,7 @@ export class CockroachUpgradeFinalize extends Construct {
       fail("major", props.major, `Finalize the major the image runs (${imageMajor ?? "unknown: tag the image with vX.Y.Z"}); finalizing any other is meaningless or premature.`);
     }
     const namespace = checkNamespace("namespace", props.namespace ?? DEFAULT_NAMESPACE);
-    const timeoutMinutes = checkInteger("timeoutMinutes", props.timeoutMinutes ?? 10, 2, 1440);
+    const timeoutMinutes = checkDuration("timeoutMinutes", props.timeoutMinutes ?? 10, "minutes", JOB_TIMEOUT_MINUTES);
     const host = `${checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE)}:${COCKROACH_GRPC_PORT}`;
     const name = `cockroachdb-finalize-${props.major.replace(".", "-")}`;
     const script = upgradeFinalizeScript({ major: props.major, host, waitSeconds: (timeoutMinutes - 1) * 60, sqlUser: props.sqlUser });
@@ -62,7 +64,7 @@ export class CockroachUpgradeFinalize extends Construct {
       provider: props.provider,
       metadata: { name, namespace, labels: labels(name, "finalize") },
       waitForCompletion: true,
-      timeouts: { create: `${timeoutMinutes + 1}m`, update: `${timeoutMinutes + 1}m` },
+      timeouts: { create: goDuration(timeoutMinutes + 1, "minutes"), update: goDuration(timeoutMinutes + 1, "minutes") },
       spec: {
         backoffLimit: 0,
         activeDeadlineSeconds: timeoutMinutes * 60,

@@ -6,6 +6,14 @@ import { fail } from "../core/validation";
  */
 
 /** Pinned CockroachDB release; a floating tag could upgrade one site under a running cluster. */
+import type { DurationRange } from "../core/units";
+
+/**
+ * What the Jobs that wait on the cluster (rollout guard, scale-down, upgrade finalize) accept as
+ * `timeoutMinutes`: a minute for the Job to start plus one to work, and at most a day.
+ */
+export const JOB_TIMEOUT_MINUTES: DurationRange = { min: 2, max: 1440 };
+
 export const COCKROACH_IMAGE = "cockroachdb/cockroach:v26.2.7";
 
 /** Secret (in every cluster) holding `ca.crt`, `node.crt`, `node.key`. */

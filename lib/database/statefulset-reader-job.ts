@@ -5,6 +5,7 @@ import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { terraformLiteral } from "../core/terraform-strings";
+import { goDuration } from "../core/units";
 import { certsVolumeMounts, certsVolumes, containerSecurityContext, labels, podSecurityContext } from "./common";
 
 /** Where the Jobs below find their service account token and the API server's CA. */
@@ -52,7 +53,7 @@ export function statefulSetReaderJob(scope: Construct, spec: StatefulSetReaderJo
     // The binding must exist before the script reads the StatefulSet; the Job names only the ServiceAccount.
     dependsOn: [binding],
     waitForCompletion: true,
-    timeouts: { create: `${spec.timeoutMinutes + 1}m`, update: `${spec.timeoutMinutes + 1}m` },
+    timeouts: { create: goDuration(spec.timeoutMinutes + 1, "minutes"), update: goDuration(spec.timeoutMinutes + 1, "minutes") },
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: spec.timeoutMinutes * 60,

@@ -2,9 +2,10 @@ import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDnsLabel, checkDnsSubdomain, checkDuration, checkNamespace } from "../core/validation";
+import { checkDnsLabel, checkDnsSubdomain, checkNamespace } from "../core/validation";
+import { checkDuration, goDuration } from "../core/units";
 import { COCKROACH_METRICS_PATH, DEFAULT_PUBLIC_SERVICE, METRICS_SERVICE_LABEL, NODE_CERTS_SECRET, selectorLabels } from "../database/common";
-import { PROMETHEUS_OPERATOR_API_VERSION, checkLabels } from "./common";
+import { PROMETHEUS_OPERATOR_API_VERSION, SCRAPE_INTERVAL_SECONDS, checkLabels } from "./common";
 
 export interface CockroachServiceMonitorProps {
   readonly provider: KubernetesProvider;
@@ -18,8 +19,8 @@ export interface CockroachServiceMonitorProps {
    * @default none
    */
   readonly labels?: Readonly<Record<string, string>>;
-  /** @default "30s" */
-  readonly interval?: string;
+  /** How often Prometheus scrapes. @default 30 */
+  readonly intervalSeconds?: number;
   /** Secret with the cluster CA as `ca.crt`, in the site namespace. @default NODE_CERTS_SECRET */
   readonly caSecretName?: string;
   /** A name the node certificates cover, checked against the certificate the node presents. @default DEFAULT_PUBLIC_SERVICE */
@@ -57,7 +58,7 @@ export class CockroachServiceMonitor extends Construct {
               port: "http",
               path: COCKROACH_METRICS_PATH,
               scheme: "https",
-              interval: checkDuration("interval", props.interval ?? "30s"),
+              interval: goDuration(checkDuration("intervalSeconds", props.intervalSeconds ?? 30, "seconds", SCRAPE_INTERVAL_SECONDS), "seconds"),
               // Only the CA certificate is read from the Secret; Prometheus dials pod IPs, so the
               // name to verify is one the node certificate covers.
               tlsConfig: {

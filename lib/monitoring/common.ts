@@ -6,9 +6,13 @@
  * within 30 days, and a stale backup.
  */
 import { checkDnsLabel, checkInteger, fail } from "../core/validation";
+import { checkDuration, type DurationRange } from "../core/units";
 
 /** API group/version of ServiceMonitor, PodMonitor and PrometheusRule. */
 export const PROMETHEUS_OPERATOR_API_VERSION = "monitoring.coreos.com/v1";
+
+/** Scrape intervals a monitor accepts: past Prometheus's 5-minute lookback, queries find no sample between two scrapes. */
+export const SCRAPE_INTERVAL_SECONDS: DurationRange = { min: 1, max: 300 };
 
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
@@ -138,7 +142,7 @@ export function cockroachAlertRules(options: CockroachAlertOptions): AlertRule[]
     },
   ];
   if (options.backupMaxAgeHours !== undefined) {
-    const hours = checkInteger("backupMaxAgeHours", options.backupMaxAgeHours, 1);
+    const hours = checkDuration("backupMaxAgeHours", options.backupMaxAgeHours, "hours", { min: 1, max: 8760 });
     rules.push({
       alert: "CockroachBackupStale",
       // The gauge is 0 on nodes that never completed a backup, so max over the site's nodes.

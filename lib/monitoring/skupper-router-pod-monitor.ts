@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDuration, checkNamespace } from "../core/validation";
-import { PROMETHEUS_OPERATOR_API_VERSION, checkLabels } from "./common";
+import { checkNamespace } from "../core/validation";
+import { checkDuration, goDuration } from "../core/units";
+import { PROMETHEUS_OPERATOR_API_VERSION, SCRAPE_INTERVAL_SECONDS, checkLabels } from "./common";
 
 /**
  * Where the Skupper 2.2.1 router serves metrics: its health-and-metrics listener on 9090
@@ -19,8 +20,8 @@ export interface SkupperRouterPodMonitorProps {
   readonly namespace?: string;
   /** Labels the Prometheus selects PodMonitors by (`podMonitorSelector`). @default none */
   readonly labels?: Readonly<Record<string, string>>;
-  /** @default "30s" */
-  readonly interval?: string;
+  /** How often Prometheus scrapes. @default 30 */
+  readonly intervalSeconds?: number;
 }
 
 /**
@@ -44,7 +45,7 @@ export class SkupperRouterPodMonitor extends Construct {
           selector: { matchLabels: { "skupper.io/component": "router" } },
           namespaceSelector: { matchNames: [namespace] },
           podMetricsEndpoints: [
-            { port: SKUPPER_ROUTER_METRICS.port, path: SKUPPER_ROUTER_METRICS.path, interval: checkDuration("interval", props.interval ?? "30s") },
+            { port: SKUPPER_ROUTER_METRICS.port, path: SKUPPER_ROUTER_METRICS.path, interval: goDuration(checkDuration("intervalSeconds", props.intervalSeconds ?? 30, "seconds", SCRAPE_INTERVAL_SECONDS), "seconds") },
           ],
         },
       },

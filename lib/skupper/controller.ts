@@ -3,9 +3,10 @@ import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { requireOptionalPeer } from "../core/optional-peers";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDnsLabel, checkInteger, checkNamespace, checkPinnedImage } from "../core/validation";
+import { checkDuration } from "../core/units";
+import { checkDnsLabel, checkNamespace, checkPinnedImage } from "../core/validation";
 import { fail } from "../core/validation";
-import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION, SkupperLinkAccessType, checkSkupperClusterHost, checkSkupperLinkAccess } from "./mesh";
+import { SKUPPER_ROUTER_VERSION, SKUPPER_VERSION, SKUPPER_WAIT_MINUTES, SkupperLinkAccessType, checkSkupperClusterHost, checkSkupperLinkAccess } from "./mesh";
 
 export const SKUPPER_CHART_REPOSITORY = "oci://quay.io/skupper/helm";
 export const SKUPPER_CHART = "skupper";
@@ -77,11 +78,11 @@ export interface SkupperControllerProps {
    */
   readonly clusterHost?: string;
   /**
-   * Seconds Helm waits for the controller Deployment to become ready (install, upgrade) or
+   * Minutes Helm waits for the controller Deployment to become ready (install, upgrade) or
    * gone (uninstall); short enough to leave room in the 15-minute EKS token.
-   * @default 300
+   * @default 5
    */
-  readonly timeoutSeconds?: number;
+  readonly timeoutMinutes?: number;
 }
 
 /** Values keys of the 2.2.1 chart (scripts/skupper-helm-chart-generator.sh writes values.yaml). */
@@ -169,7 +170,8 @@ export class SkupperController extends Construct {
       // JSON is YAML; one document keeps every value's type exact (no --set string coercion).
       values: [JSON.stringify(values)],
       wait: true,
-      timeout: checkInteger("timeoutSeconds", props.timeoutSeconds ?? 300, 60),
+      // Helm takes seconds.
+      timeout: checkDuration("timeoutMinutes", props.timeoutMinutes ?? 5, "minutes", SKUPPER_WAIT_MINUTES) * 60,
     });
   }
 }

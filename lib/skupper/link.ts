@@ -5,8 +5,9 @@ import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDuration, checkInteger, checkNamespace, fail } from "../core/validation";
-import { SKUPPER_API_VERSION, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
+import { checkDuration, goDuration } from "../core/units";
+import { checkInteger, checkNamespace, fail } from "../core/validation";
+import { SKUPPER_API_VERSION, SKUPPER_WAIT_MINUTES, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
 
 export interface SkupperLinkProps {
   readonly provider: KubernetesProvider;
@@ -50,9 +51,9 @@ export interface SkupperLinkProps {
   /**
    * How long create/update waits for Ready; within the 15-minute EKS token (a timed-out Link
    * is replaced on the next apply, which is harmless).
-   * @default "10m"
+   * @default 10
    */
-  readonly readyTimeout?: string;
+  readonly readyTimeoutMinutes?: number;
 }
 
 /** One entry of Site.status.endpoints / Link.spec.endpoints (pkg/apis/skupper/v2alpha1 Endpoint). */
@@ -94,7 +95,7 @@ export class SkupperLink extends Construct {
       data: { "tls.crt": props.clientCertPem, "tls.key": props.clientPrivateKeyPem, "ca.crt": props.targetCaCertPem },
     });
     const waitForReady = props.waitForReady ?? true;
-    const readyTimeout = checkDuration("readyTimeout", props.readyTimeout ?? "10m");
+    const readyTimeout = goDuration(checkDuration("readyTimeoutMinutes", props.readyTimeoutMinutes ?? 10, "minutes", SKUPPER_WAIT_MINUTES), "minutes");
     this.links = groups.map(
       (group, i) =>
         new Manifest(this, `link-${group}`, {

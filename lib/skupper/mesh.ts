@@ -3,6 +3,7 @@
  * input rules every Skupper construct relies on. Facts are from Skupper 2.2.1's controller
  * (internal/kube/site/site.go, internal/kube/certificates/mgr.go).
  */
+import type { DurationRange } from "../core/units";
 import { checkDnsLabel, checkDnsSubdomain, checkUniqueNames, fail } from "../core/validation";
 
 /** The Skupper release these constructs are written and tested against. */
@@ -12,6 +13,12 @@ export const SKUPPER_ROUTER_VERSION = "3.5.1";
 
 /** API group/version of the Skupper 2.2.1 CRDs. */
 export const SKUPPER_API_VERSION = "skupper.io/v2alpha1";
+
+/**
+ * What the Skupper constructs accept as a wait (`readyTimeoutMinutes`, `deleteTimeoutMinutes`,
+ * the controller's `timeoutMinutes`); the stacks keep each wait inside their credential's lifetime.
+ */
+export const SKUPPER_WAIT_MINUTES: DurationRange = { min: 1, max: 1440 };
 
 /** The Secret the controller uses as a Site's CA (`defaultIssuer`); pre-created by us. */
 export const SKUPPER_SITE_CA_SECRET = "skupper-site-ca";

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { checkDnsLabel, checkNamespace, fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
+import { parseMemoryBytes } from "../core/units";
+import { checkDnsLabel, checkNamespace, fail, parseCpuMillis } from "../core/validation";
 
 /** The production router requests (upstream advice: 2 CPU); the node-fit check counts them. */
 export const DEFAULT_ROUTER_CPU_REQUEST = "2";

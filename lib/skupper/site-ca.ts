@@ -24,12 +24,12 @@ export interface SkupperSiteCaProps {
    * is long.
    * @default 87600 (10 years)
    */
-  readonly caValidityPeriodHours?: number;
+  readonly caValidityHours?: number;
   /**
-   * Lifetime of each link client certificate; at most 2160 (90 days) and caValidityPeriodHours.
+   * Lifetime of each link client certificate; at most 2160 (90 days) and caValidityHours.
    * @default 2160 (90 days)
    */
-  readonly linkCertificateValidityPeriodHours?: number;
+  readonly linkCertificateValidityHours?: number;
   /**
    * How long before expiry an apply re-issues a link client certificate. Safe: the link's
    * Secret is updated in place and the router reloads it.
@@ -89,19 +89,19 @@ export class SkupperSiteCa extends Construct {
       rsaBits: this.rsaBits,
       subject: { commonName: skupperSiteCaCommonName(this.siteName) },
       allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-      validityField: "caValidityPeriodHours",
-      validityHours: props.caValidityPeriodHours ?? 87600,
+      validityField: "caValidityHours",
+      validityHours: props.caValidityHours ?? 87600,
     });
-    const linkValidityHours = props.linkCertificateValidityPeriodHours ?? MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS;
+    const linkValidityHours = props.linkCertificateValidityHours ?? MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS;
     this.linkLifetime = checkCertificateLifetime({
-      validityField: "linkCertificateValidityPeriodHours",
+      validityField: "linkCertificateValidityHours",
       validityHours: linkValidityHours,
       earlyRenewalField: "linkCertificateEarlyRenewalHours",
       earlyRenewalHours: props.linkCertificateEarlyRenewalHours ?? 720,
       caValidityHours: ca.validityHours,
       maxValidityHours: MAX_CLIENT_CERTIFICATE_VALIDITY_HOURS,
-      outlastsCaFix: `A link certificate must not outlast its site CA (caValidityPeriodHours ${ca.validityHours}); lower it or raise caValidityPeriodHours.`,
-      earlyRenewalFix: `Must be less than linkCertificateValidityPeriodHours (${linkValidityHours}), or every apply re-issues the certificates.`,
+      outlastsCaFix: `A link certificate must not outlast its site CA (caValidityHours ${ca.validityHours}); lower it or raise caValidityHours.`,
+      earlyRenewalFix: `Must be less than linkCertificateValidityHours (${linkValidityHours}), or every apply re-issues the certificates.`,
     });
     this.certPem = ca.certificate.certPem;
     this.privateKeyPem = ca.privateKey.privateKeyPem;

@@ -1,12 +1,13 @@
-import { FINALIZER_FREE_DELETE_TIMEOUT } from "../core/credential-lifetimes";
+import { FINALIZER_FREE_DELETE_MINUTES } from "../core/credential-lifetimes";
 import { Fn, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { DataKubernetesResource } from "@cdktf/provider-kubernetes/lib/data-kubernetes-resource";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { DEFAULT_NAMESPACE } from "../core/naming";
-import { checkDnsLabel, checkDuration, checkNamespace } from "../core/validation";
-import { SKUPPER_API_VERSION, SkupperLinkAccessType, acceptsLinks, checkSkupperLinkAccess, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
+import { checkDuration, goDuration } from "../core/units";
+import { checkDnsLabel, checkNamespace } from "../core/validation";
+import { SKUPPER_API_VERSION, SKUPPER_WAIT_MINUTES, SkupperLinkAccessType, acceptsLinks, checkSkupperLinkAccess, checkSkupperSiteName, skupperRouterGroups } from "./mesh";
 import { DEFAULT_SKUPPER_ROUTER_SIZING } from "./router-sizing";
 
 export interface SkupperSiteProps {
@@ -40,14 +41,14 @@ export interface SkupperSiteProps {
    * provisioning the load balancer (a minute or two). Within the 15-minute EKS token with
    * room for the other waits of its stack: a create that times out leaves the Site tainted,
    * and replacing a Site makes the controller delete the site CA Secret.
-   * @default "10m"
+   * @default 10
    */
-  readonly readyTimeout?: string;
+  readonly readyTimeoutMinutes?: number;
   /**
    * How long destroy waits for the Site object to be gone (it has no finalizer).
-   * @default "2m"
+   * @default 2
    */
-  readonly deleteTimeout?: string;
+  readonly deleteTimeoutMinutes?: number;
 }
 
 /**
@@ -97,8 +98,8 @@ export class SkupperSite extends Construct {
     this.linkAccess = checkSkupperLinkAccess("linkAccess", props.linkAccess ?? "loadbalancer");
     const inbound = acceptsLinks(this.linkAccess);
     this.routerGroups = skupperRouterGroups(ha);
-    const readyTimeout = checkDuration("readyTimeout", props.readyTimeout ?? "10m");
-    const deleteTimeout = checkDuration("deleteTimeout", props.deleteTimeout ?? FINALIZER_FREE_DELETE_TIMEOUT);
+    const readyTimeout = goDuration(checkDuration("readyTimeoutMinutes", props.readyTimeoutMinutes ?? 10, "minutes", SKUPPER_WAIT_MINUTES), "minutes");
+    const deleteTimeout = goDuration(checkDuration("deleteTimeoutMinutes", props.deleteTimeoutMinutes ?? FINALIZER_FREE_DELETE_MINUTES, "minutes", SKUPPER_WAIT_MINUTES), "minutes");
 
     const metadata = { name: this.siteName, namespace: this.namespace };
     this.site = new Manifest(this, "site", {

@@ -37,8 +37,8 @@ import {
   checkPinnedImage,
   parseCpuMillis,
   parseIpv4Cidr,
-  parseMemoryBytes,
 } from "../../lib/core/validation";
+import { parseMemoryBytes, parseStorageBytes } from "../../lib/core/units";
 import { DEFAULT_NAMESPACE, DEFAULT_CLUSTER_DOMAIN, DEFAULT_STATEFULSET_PREFIX } from "../../lib/core/naming";
 import { COCKROACH_IMAGE } from "../../lib/database/common";
 import { cockroachImageVersion } from "../../lib/database/upgrade-path";
@@ -151,7 +151,8 @@ const dnsLabel = checkedString(checkDnsLabel);
 const dnsSubdomain = checkedString(checkDnsSubdomain);
 const cidr = checkedString(parseIpv4Cidr);
 const cpu = checkedString(parseCpuMillis);
-const bytes = checkedString(parseMemoryBytes);
+const memoryBytes = checkedString(parseMemoryBytes);
+const storageBytes = checkedString(parseStorageBytes);
 const filePath = formatted(FILE_PATH_FORMAT);
 const positiveInt = z.int({ error: "Use a whole number." }).min(1, { error: "Use a whole number >= 1." });
 
@@ -309,8 +310,8 @@ const sqlName = checkedString(checkSqlName);
 const cockroachSchema = strict({
   image: image.optional(),
   cpu: cpu.optional(),
-  memory: bytes.optional(),
-  storageSize: bytes.optional(),
+  memory: memoryBytes.optional(),
+  storageSize: storageBytes.optional(),
   // The major (e.g. "26.2") whose upgrade may be finalized: set after checking the rollout.
   finalizeUpgrade: pattern(/^\d{2}\.\d$/, 'Use the major version to finalize, such as "26.2" (quoted).').optional(),
   // The image's tag must be a supported release (lib/database/releases, dated); true passes any tag.

@@ -12,10 +12,10 @@ import {
   findUnsafeCharacter,
   parseCpuMillis,
   parseIpv4Cidr,
-  parseMemoryBytes,
   quoteForMessage,
   type Ipv4Cidr,
 } from "../../lib/core/validation";
+import { parseMemoryBytes, parseStorageBytes } from "../../lib/core/units";
 import { DEFAULT_CLUSTER_DOMAIN, statefulSetName } from "../../lib/core/naming";
 import { FULL_MESH_MAX_SITES } from "../../lib/skupper/mesh";
 import { COCKROACH_IMAGE, DEFAULT_COCKROACH_CPU, DEFAULT_COCKROACH_MEMORY } from "../../lib/database/common";
@@ -556,7 +556,7 @@ function topLevelProblems(raw: unknown, siteCount: number): ConfigError[] {
     if (cockroach.cpu !== undefined) bounded("cpu", cockroach.cpu, parseCpuMillis("cpu", cockroach.cpu), CPU_MILLIS, 'between "500m" and "128" cores (a number without unit is cores: "7000" is 7000 cores)');
     if (cockroach.memory !== undefined) bounded("memory", cockroach.memory, parseMemoryBytes("memory", cockroach.memory), MEMORY_BYTES, 'between "2Gi" and "1Ti" (a number without unit is bytes)');
     if (cockroach.storageSize !== undefined) {
-      bounded("storageSize", cockroach.storageSize, parseMemoryBytes("storageSize", cockroach.storageSize), STORAGE_BYTES, 'between "10Gi" and "64Ti" (a number without unit is bytes: "100" is 100 bytes; write "100Gi")');
+      bounded("storageSize", cockroach.storageSize, parseStorageBytes("storageSize", cockroach.storageSize), STORAGE_BYTES, 'between "10Gi" and "64Ti" (a number without unit is bytes: "100" is 100 bytes; write "100Gi")');
     }
   }
   const backend = shape.backend.safeParse(valueAt(raw, ["backend"])).data;

@@ -41,7 +41,7 @@ describe("createSelfSignedCa", () => {
       synth((stack, p) => {
         createSelfSignedCa(stack, { provider: p.tls, rsaBits: 2048, subject: { commonName: "c" }, allowedUses: [], validityField: "caHours", validityHours: 23 });
       }),
-    ).toThrow("caHours: invalid value 23. Use a whole number between 24 and 87600.");
+    ).toThrow("caHours: invalid value 23. Use a whole number of hours between 24 and 87600.");
   });
 });
 
@@ -52,16 +52,16 @@ describe("checkCertificateLifetime", () => {
   });
 
   test("a certificate lives at least a day and not longer than its CA", () => {
-    expect(() => lifetime({ validityHours: 23 })).toThrow("v: invalid value 23. Use a whole number between 24 and 5000.");
+    expect(() => lifetime({ validityHours: 23 })).toThrow("v: invalid value 23. Use a whole number of hours between 24 and 5000.");
     expect(() => lifetime({ validityHours: 1001 })).toThrow("v: invalid value 1001. Outlasts.");
-    expect(() => lifetime({ validityHours: 5001, caValidityHours: 9000 })).toThrow("v: invalid value 5001. Use a whole number between 24 and 5000.");
+    expect(() => lifetime({ validityHours: 5001, caValidityHours: 9000 })).toThrow("v: invalid value 5001. Use a whole number of hours between 24 and 5000.");
   });
 
   test("early renewal below the validity, as a range or with the caller's fix", () => {
-    expect(() => lifetime({ earlyRenewalHours: 100 })).toThrow("r: invalid value 100. Use a whole number between 0 and 99.");
-    expect(() => lifetime({ earlyRenewalHours: -1 })).toThrow("r: invalid value -1. Use a whole number between 0 and 99.");
+    expect(() => lifetime({ earlyRenewalHours: 100 })).toThrow("r: invalid value 100. Use a whole number of hours between 0 and 99.");
+    expect(() => lifetime({ earlyRenewalHours: -1 })).toThrow("r: invalid value -1. Use a whole number of hours between 0 and 99.");
     expect(() => lifetime({ earlyRenewalHours: 100, earlyRenewalFix: "Too late." })).toThrow("r: invalid value 100. Too late.");
-    expect(() => lifetime({ earlyRenewalHours: 1.5, earlyRenewalFix: "Too late." })).toThrow("r: invalid value 1.5. Use a whole number >= 0.");
+    expect(() => lifetime({ earlyRenewalHours: 1.5, earlyRenewalFix: "Too late." })).toThrow("r: invalid value 1.5. Use a whole number of hours between 0 and 5000.");
   });
 });
 

@@ -87,7 +87,7 @@ describe("ClusterCa, NodeCertificate, ClientCertificate", () => {
         const ca = new ClusterCa(stack, "ca", { provider: p.tls });
         new NodeCertificate(stack, "n", { provider: p.tls, ca, earlyRenewalHours: 43800 });
       }),
-    ).toThrow("earlyRenewalHours: invalid value 43800. Use a whole number between 0 and 8759.");
+    ).toThrow("earlyRenewalHours: invalid value 43800. Use a whole number of hours between 0 and 8759.");
     expect(() =>
       synth((stack, p) => {
         const ca = new ClusterCa(stack, "ca", { provider: p.tls });

@@ -68,7 +68,7 @@ describe("CockroachClusterInit", () => {
   });
 
   test("rejects bad props with field, value and fix", () => {
-    expect(() => build({ timeoutMinutes: 1 })).toThrow("timeoutMinutes: invalid value 1. Use a whole number >= 5.");
+    expect(() => build({ timeoutMinutes: 1 })).toThrow("timeoutMinutes: invalid value 1. Use a whole number of minutes between 5 and 1440.");
     expect(() => build({ image: "cockroachdb/cockroach:latest-v26.2" })).toThrow('image: invalid value "cockroachdb/cockroach:latest-v26.2"');
   });
 });

@@ -59,7 +59,7 @@ describe("CockroachScaleDown", () => {
     [{ sites: SITES.slice(0, 2) }, "sites: invalid value [\"aws\",\"gcp\"]. Surviving the loss of a region needs at least 3 database sites"],
     [{ survivalGoal: "zone" as const, sites: [{ ...SITES[0], replicas: 2 }] }, "sites: invalid value {\"aws\":2}. Keeping 3 replicas of every range needs at least 3 CockroachDB nodes; the sites would run 2."],
     [{ siteName: "onprem" }, 'siteName: invalid value "onprem". Use one of the sites listed in sites: aws, gcp, azure.'],
-    [{ timeoutMinutes: 1 }, "timeoutMinutes: invalid value 1. Use a whole number between 2 and 1440."],
+    [{ timeoutMinutes: 1 }, "timeoutMinutes: invalid value 1. Use a whole number of minutes between 2 and 1440."],
   ])("refuses at synth %j", (props, message) => {
     expect(() => build(props)).toThrow(message);
   });

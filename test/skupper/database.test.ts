@@ -88,7 +88,8 @@ describe("SkupperSite", () => {
     [{ siteName: "a".repeat(57) }, `siteName: invalid value "${"a".repeat(57)}". The site CA's common name`],
     [{ siteName: "aws", namespace: "CockroachDB" }, 'namespace: invalid value "CockroachDB".'],
     [{ siteName: "aws", routerSizing: "Big" }, 'routerSizing: invalid value "Big".'],
-    [{ siteName: "aws", readyTimeout: "soon" }, 'readyTimeout: invalid value "soon". Use a Go duration'],
+    [{ siteName: "aws", readyTimeoutMinutes: 1.5 }, "readyTimeoutMinutes: invalid value 1.5. Use a whole number of minutes between 1 and 1440."],
+    [{ siteName: "aws", deleteTimeoutMinutes: -2 }, "deleteTimeoutMinutes: invalid value -2. Use a whole number of minutes between 1 and 1440."],
   ])("rejects %j", (props, message) => {
     expect(() => synth((scope, p) => new SkupperSite(scope, "s", { provider: p.kubernetes, ...props }))).toThrow(message);
   });

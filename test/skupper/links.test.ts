@@ -116,7 +116,7 @@ describe("SkupperLink", () => {
       'No "inter-router" endpoint for router group "skupper-router-2"; copy toSite\'s Site.status.endpoints once it is Ready (targetHa must match toSite\'s ha).',
     ],
     [{ fromSite: "AWS" }, 'fromSite: invalid value "AWS".'],
-    [{ readyTimeout: "10" }, 'readyTimeout: invalid value "10". Use a Go duration'],
+    [{ readyTimeoutMinutes: 0 }, "readyTimeoutMinutes: invalid value 0. Use a whole number of minutes between 1 and 1440."],
   ])("rejects %j", (props, message) => {
     expect(() => link(props)).toThrow(message);
   });

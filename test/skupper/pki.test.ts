@@ -71,13 +71,13 @@ describe("SkupperSiteCa", () => {
     [{ siteName: "aws", rsaBits: 1024 }, "rsaBits: invalid value 1024. Use 2048, 3072 or 4096."],
     [{ siteName: "a".repeat(57) }, `siteName: invalid value "${"a".repeat(57)}". The site CA's common name`],
     [
-      { siteName: "aws", linkCertificateValidityPeriodHours: 100, linkCertificateEarlyRenewalHours: 100 },
-      "linkCertificateEarlyRenewalHours: invalid value 100. Must be less than linkCertificateValidityPeriodHours (100)",
+      { siteName: "aws", linkCertificateValidityHours: 100, linkCertificateEarlyRenewalHours: 100 },
+      "linkCertificateEarlyRenewalHours: invalid value 100. Must be less than linkCertificateValidityHours (100)",
     ],
-    [{ siteName: "aws", caValidityPeriodHours: 1 }, "caValidityPeriodHours: invalid value 1. Use a whole number between 24 and 87600."],
+    [{ siteName: "aws", caValidityHours: 1 }, "caValidityHours: invalid value 1. Use a whole number of hours between 24 and 87600."],
     [
-      { siteName: "aws", caValidityPeriodHours: 1000 },
-      "linkCertificateValidityPeriodHours: invalid value 2160. A link certificate must not outlast its site CA (caValidityPeriodHours 1000); lower it or raise caValidityPeriodHours.",
+      { siteName: "aws", caValidityHours: 1000 },
+      "linkCertificateValidityHours: invalid value 2160. A link certificate must not outlast its site CA (caValidityHours 1000); lower it or raise caValidityHours.",
     ],
   ])("rejects %j", (props, message) => {
     expect(() => synth((scope, p) => new SkupperSiteCa(scope, "ca", { provider: p.tls, ...props }))).toThrow(message);

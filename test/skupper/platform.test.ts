@@ -115,8 +115,8 @@ describe("SkupperController", () => {
     expect(() => synth((scope, p) => new SkupperController(scope, "s", { provider: p.helm, namespace: "Skupper" }))).toThrow(
       'namespace: invalid value "Skupper".',
     );
-    expect(() => synth((scope, p) => new SkupperController(scope, "s", { provider: p.helm, timeoutSeconds: 5 }))).toThrow(
-      "timeoutSeconds: invalid value 5. Use a whole number >= 60.",
+    expect(() => synth((scope, p) => new SkupperController(scope, "s", { provider: p.helm, timeoutMinutes: 0 }))).toThrow(
+      "timeoutMinutes: invalid value 0. Use a whole number of minutes between 1 and 1440.",
     );
   });
 });
