@@ -4,7 +4,8 @@
  * the hard eviction threshold) and what its add-on DaemonSets request on every node. Pure
  * functions, shared by the topology validation and the tests.
  */
-import { fail, parseCpuMillis, parseMemoryBytes } from "../core/validation";
+import { parseMemoryBytes } from "../core/units";
+import { fail, parseCpuMillis } from "../core/validation";
 import { SQL_CLIENT_REQUESTS } from "../database/common";
 import { DEFAULT_ROUTER_CPU_REQUEST, DEFAULT_ROUTER_MEMORY_REQUEST } from "../skupper/router-sizing";
 import type { CloudName } from "./site-inputs";
