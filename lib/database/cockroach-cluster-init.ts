@@ -11,19 +11,11 @@ import {
   podName,
 } from "../core/naming";
 import { checkDnsLabel, checkDnsSubdomain, checkNamespace, checkPinnedImage, fail } from "../core/validation";
-import { checkDuration, goDuration } from "../core/units";
-import {
-  COCKROACH_IMAGE,
-  ROOT_CLIENT_CERTS_SECRET,
-  certsVolumeMounts,
-  certsVolumes,
-  containerSecurityContext,
-  labels,
-  podSecurityContext,
-} from "./common";
+import { checkDuration } from "../core/units";
+import { COCKROACH_IMAGE, ROOT_CLIENT_CERTS_SECRET, labels } from "./common";
 import { BackupScheduleSpec, SqlDatabaseSpec, SqlUserSpec, checkSqlName, checkSqlUserName, provisioningScript } from "./provisioning";
 import { initScript } from "./scripts";
-import { terraformLiteral } from "../core/terraform-strings";
+import { sqlClientJob } from "./sql-client-job";
 import { REGION_FAILURE_REPLICAS, checkSites, checkSurvivesRegionLoss } from "./sites";
 
 export type SurvivalGoal = "region" | "zone";
@@ -164,40 +156,19 @@ export class CockroachClusterInit extends Construct {
         ]
       : undefined;
 
-    this.job = new JobV1(this, "job", {
+    this.job = sqlClientJob(this, "job", {
       provider: props.provider,
       metadata: { name, namespace, labels: labels(name, "init") },
-      waitForCompletion: true,
-      timeouts: { create: goDuration(timeoutMinutes + INIT_WAIT_SLACK_MINUTES, "minutes"), update: goDuration(timeoutMinutes + INIT_WAIT_SLACK_MINUTES, "minutes") },
-      spec: {
-        backoffLimit: 3,
-        activeDeadlineSeconds: timeoutMinutes * 60,
-        template: {
-          metadata: {
-            labels: labels(name, "init"),
-            annotations: license?.revision ? { "cockroachdb.com/license-revision": license.revision } : undefined,
-          },
-          spec: {
-            restartPolicy: "OnFailure",
-            enableServiceLinks: false,
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext,
-            container: [
-              {
-                name: "init",
-                image,
-                imagePullPolicy: "IfNotPresent",
-                command: ["/bin/bash", "-c", terraformLiteral(script)],
-                env: licenseEnv || provisioning.env.length > 0 ? [...(licenseEnv ?? []), ...provisioning.env] : undefined,
-                securityContext: containerSecurityContext,
-                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-                volumeMount: certsVolumeMounts,
-              },
-            ],
-            volume: certsVolumes(props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET),
-          },
-        },
-      },
+      podLabels: labels(name, "init"),
+      podAnnotations: license?.revision ? { "cockroachdb.com/license-revision": license.revision } : undefined,
+      containerName: "init",
+      image,
+      script,
+      env: licenseEnv || provisioning.env.length > 0 ? [...(licenseEnv ?? []), ...provisioning.env] : undefined,
+      clientCertsSecretName: props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET,
+      timeoutMinutes,
+      waitSlackMinutes: INIT_WAIT_SLACK_MINUTES,
+      retries: 3,
     });
   }
 

@@ -2,20 +2,16 @@ import { Construct } from "constructs";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { COCKROACH_GRPC_PORT, DEFAULT_NAMESPACE } from "../core/naming";
-import { terraformLiteral } from "../core/terraform-strings";
 import { checkDnsLabel, checkNamespace, checkPinnedImage, fail } from "../core/validation";
-import { checkDuration, goDuration } from "../core/units";
+import { checkDuration } from "../core/units";
 import {
   COCKROACH_IMAGE,
   DEFAULT_PUBLIC_SERVICE,
   JOB_TIMEOUT_MINUTES,
   ROOT_CLIENT_CERTS_SECRET,
-  certsVolumeMounts,
-  certsVolumes,
-  containerSecurityContext,
   labels,
-  podSecurityContext,
 } from "./common";
+import { sqlClientJob } from "./sql-client-job";
 import { upgradeFinalizeScript } from "./upgrade-finalize-script";
 import { cockroachImageVersion, majorName, majorOf } from "./upgrade-path";
 
@@ -60,36 +56,17 @@ export class CockroachUpgradeFinalize extends Construct {
     const host = `${checkDnsLabel("publicServiceName", props.publicServiceName ?? DEFAULT_PUBLIC_SERVICE)}:${COCKROACH_GRPC_PORT}`;
     const name = `cockroachdb-finalize-${props.major.replace(".", "-")}`;
     const script = upgradeFinalizeScript({ major: props.major, host, waitSeconds: (timeoutMinutes - 1) * 60, sqlUser: props.sqlUser });
-    this.job = new JobV1(this, "job", {
+    this.job = sqlClientJob(this, "job", {
       provider: props.provider,
       metadata: { name, namespace, labels: labels(name, "finalize") },
-      waitForCompletion: true,
-      timeouts: { create: goDuration(timeoutMinutes + 1, "minutes"), update: goDuration(timeoutMinutes + 1, "minutes") },
-      spec: {
-        backoffLimit: 0,
-        activeDeadlineSeconds: timeoutMinutes * 60,
-        template: {
-          metadata: { labels: labels(name, "finalize") },
-          spec: {
-            restartPolicy: "Never",
-            enableServiceLinks: false,
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext,
-            container: [
-              {
-                name: "finalize",
-                image,
-                imagePullPolicy: "IfNotPresent",
-                command: ["/bin/bash", "-c", terraformLiteral(script)],
-                securityContext: containerSecurityContext,
-                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-                volumeMount: certsVolumeMounts,
-              },
-            ],
-            volume: certsVolumes(props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET),
-          },
-        },
-      },
+      podLabels: labels(name, "finalize"),
+      containerName: "finalize",
+      image,
+      script,
+      clientCertsSecretName: props.clientCertsSecretName ?? ROOT_CLIENT_CERTS_SECRET,
+      timeoutMinutes,
+      waitSlackMinutes: 1,
+      retries: 0,
     });
   }
 }

@@ -4,9 +4,8 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { terraformLiteral } from "../core/terraform-strings";
-import { goDuration } from "../core/units";
-import { certsVolumeMounts, certsVolumes, containerSecurityContext, labels, podSecurityContext } from "./common";
+import { labels } from "./common";
+import { sqlClientJob } from "./sql-client-job";
 
 /** Where the Jobs below find their service account token and the API server's CA. */
 export const API_CREDENTIALS_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -47,51 +46,33 @@ export function statefulSetReaderJob(scope: Construct, spec: StatefulSetReaderJo
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
     subject: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
   });
-  return new JobV1(scope, "job", {
+  return sqlClientJob(scope, "job", {
     provider,
     metadata: { ...meta, name: spec.jobName },
     // The binding must exist before the script reads the StatefulSet; the Job names only the ServiceAccount.
     dependsOn: [binding],
-    waitForCompletion: true,
-    timeouts: { create: goDuration(spec.timeoutMinutes + 1, "minutes"), update: goDuration(spec.timeoutMinutes + 1, "minutes") },
-    spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds: spec.timeoutMinutes * 60,
-      template: {
-        metadata: { labels: labels(sts, spec.component) },
-        spec: {
-          restartPolicy: "Never",
-          enableServiceLinks: false,
-          serviceAccountName: account.metadata.name,
-          automountServiceAccountToken: false,
-          securityContext: podSecurityContext,
-          container: [
-            {
-              name: spec.component,
-              image: spec.image,
-              imagePullPolicy: "IfNotPresent",
-              command: ["/bin/bash", "-c", terraformLiteral(spec.script)],
-              securityContext: containerSecurityContext,
-              resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-              volumeMount: [...certsVolumeMounts, { name: "kube-api", mountPath: API_CREDENTIALS_DIR, readOnly: true }],
-            },
-          ],
-          volume: [
-            ...certsVolumes(spec.clientCertsSecretName),
-            {
-              name: "kube-api",
-              projected: [
-                {
-                  sources: [
-                    { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
-                    { configMap: [{ name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] }] },
-                  ],
-                },
-              ],
-            },
-          ],
-        },
+    podLabels: labels(sts, spec.component),
+    containerName: spec.component,
+    image: spec.image,
+    script: spec.script,
+    clientCertsSecretName: spec.clientCertsSecretName,
+    timeoutMinutes: spec.timeoutMinutes,
+    waitSlackMinutes: 1,
+    retries: 0,
+    serviceAccountName: account.metadata.name,
+    extraVolumeMounts: [{ name: "kube-api", mountPath: API_CREDENTIALS_DIR, readOnly: true }],
+    extraVolumes: [
+      {
+        name: "kube-api",
+        projected: [
+          {
+            sources: [
+              { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+              { configMap: [{ name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] }] },
+            ],
+          },
+        ],
       },
-    },
+    ],
   });
 }
